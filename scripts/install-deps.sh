@@ -1,0 +1,46 @@
+#!/bin/sh
+# Installs the Debian packages tokmeter's build and tests need, when missing.
+# Idempotent: prints nothing but a one-line summary when all are present.
+#   scripts/install-deps.sh          build + test packages
+#   scripts/install-deps.sh --fuzz   also clang and its libFuzzer runtime
+#   scripts/install-deps.sh --bench  also node/npm and hyperfine (benchmarks)
+set -eu
+
+# build: compiler, cmake, pkg-config; libraries: jansson (JSON), cmocka
+# (unit tests); tzdata (IANA zones for --timezone); git (tests make repos).
+pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libcmocka-dev tzdata git"
+for arg in "$@"; do
+  case "$arg" in
+  --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+  --bench) pkgs="$pkgs nodejs npm hyperfine" ;;
+  *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+missing=""
+for p in $pkgs; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing="$missing $p"
+  fi
+done
+
+if [ -z "$missing" ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+
+echo "install-deps: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "install-deps: need root or sudo to install:$missing" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get install -y --no-install-recommends $missing; then
+  # A fresh machine may have empty package lists.
+  $sudo apt-get update
+  $sudo apt-get install -y --no-install-recommends $missing
+fi

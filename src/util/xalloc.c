@@ -1,0 +1,72 @@
+/* Allocation that aborts on failure. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static void oom(size_t n)
+{
+  fprintf(stderr, "tokmeter: out of memory allocating %zu bytes\n", n);
+  abort();
+}
+
+void *xmalloc(size_t n)
+{
+  void *p = malloc(n ? n : 1);
+
+  if (!p)
+    oom(n);
+  return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+  void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+  if (!p)
+    oom(nmemb * size);
+  return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+  void *q = realloc(p, n ? n : 1);
+
+  if (!q)
+    oom(n);
+  return q;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+  char *p = xmalloc(n + 1);
+
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *xstrdup(const char *s)
+{
+  return xstrndup(s, strlen(s));
+}
+
+void *xgrow(void *p, size_t *cap, size_t need, size_t elem)
+{
+  size_t c = *cap;
+
+  if (need <= c)
+    return p;
+  if (c < 8)
+    c = 8;
+  while (c < need) {
+    if (c > ((size_t)-1) / 2 / elem)
+      oom(need * elem);
+    c *= 2;
+  }
+  *cap = c;
+  return xrealloc(p, c * elem);
+}
