@@ -10,4 +10,11 @@ int testutil_read_file(const char *path, struct buf *out);
 /* The source tree (TOKMETER_SRC, set by ctest). */
 const char *testutil_src_dir(void);
 
+/* The shared fixtures directory (TOKMETER_SHARED, else <src>/../shared), or
+ * NULL when absent. */
+const char *testutil_shared_dir(void);
+
+/* Deterministic PRNG for tests (splitmix64). */
+unsigned long long testutil_rand(unsigned long long *state);
+
 #endif

@@ -1,0 +1,187 @@
+/* Usage events: construction from parsed records and the winner rule. */
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include "core/event.h"
+#include "util/hash.h"
+#include "util/banned.h"
+
+#define SEED_ID 0x1d5eed01ULL
+#define SEED_REQ 0x2e9eed02ULL
+#define SEED_UUID 0x3f7eed03ULL
+#define SEED_UUID2 0x4a1eed04ULL
+
+static int hexval(char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+/* Canonical lowercase 8-4-4-4-12: lowercase hex keeps byte order. */
+static int uuid_parse(const char *s, size_t n, uint8_t out[16])
+{
+  size_t i, o = 0;
+
+  if (n != 36)
+    return -1;
+  for (i = 0; i < 36;) {
+    int hi, lo;
+
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i++] != '-')
+        return -1;
+      continue;
+    }
+    hi = hexval(s[i]);
+    lo = hexval(s[i + 1]);
+    if (hi < 0 || lo < 0)
+      return -1;
+    out[o++] = (uint8_t)(hi << 4 | lo);
+    i += 2;
+  }
+  return 0;
+}
+
+void event_from_rec(struct event *ev, const struct usage_rec *r,
+                    struct strtab *st, uint32_t file, uint32_t stem)
+{
+  memset(ev, 0, sizeof(*ev));
+  ev->ts_ms = r->ts_ms;
+  ev->tok = r->tok;
+  ev->cost_usd = r->cost_usd;
+  ev->limit_reset = r->limit_reset;
+  ev->web_search = r->web_search;
+  ev->file = file;
+  ev->session = r->session_id.p
+                    ? strtab_intern(st, r->session_id.p, r->session_id.n)
+                    : stem;
+  if (r->model.p)
+    ev->model = strtab_intern(st, r->model.p, r->model.n);
+  if (r->cwd.p)
+    ev->cwd = strtab_intern(st, r->cwd.p, r->cwd.n);
+  if (r->flags & USAGE_SIDECHAIN)
+    ev->flags |= EVENT_SIDECHAIN;
+  if (r->flags & USAGE_FAST)
+    ev->flags |= EVENT_FAST;
+  if (r->flags & USAGE_HAS_COST)
+    ev->flags |= EVENT_HAS_COST;
+  if (r->flags & USAGE_API_ERROR)
+    ev->flags |= EVENT_API_ERROR;
+  if (r->flags & USAGE_NESTED)
+    ev->flags |= EVENT_NESTED;
+  if (r->uuid.p) {
+    if (!uuid_parse(r->uuid.p, r->uuid.n, ev->uuid))
+      ev->flags |= EVENT_UUID_BIN;
+    else
+      ev->uuid_str = strtab_intern(st, r->uuid.p, r->uuid.n);
+  }
+  if (r->msg_id.p) {
+    ev->key[0] = hash64(r->msg_id.p, r->msg_id.n, SEED_ID);
+    if (r->req_id.p) {
+      ev->key_kind = EVENT_KEY_MSG_REQ;
+      ev->key[1] = hash64(r->req_id.p, r->req_id.n, SEED_REQ);
+    } else {
+      ev->key_kind = EVENT_KEY_MSG_NOREQ;
+    }
+  } else if (r->uuid.p) {
+    ev->key_kind = EVENT_KEY_UUID;
+    ev->key[0] = hash64(r->uuid.p, r->uuid.n, SEED_UUID);
+    ev->key[1] = hash64(r->uuid.p, r->uuid.n, SEED_UUID2);
+  }
+}
+
+void event_uuid(const struct event *ev, const struct strtab *st, char *out)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t i, o = 0;
+
+  if (!(ev->flags & EVENT_UUID_BIN)) {
+    const char *s = strtab_get(st, ev->uuid_str);
+    size_t n = s ? strlen(s) : 0;
+
+    if (n > 36)
+      n = 36;
+    memcpy(out, s ? s : "", n);
+    out[n] = '\0';
+    return;
+  }
+  for (i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      out[o++] = '-';
+    out[o++] = hex[ev->uuid[i] >> 4];
+    out[o++] = hex[ev->uuid[i] & 15];
+  }
+  out[o] = '\0';
+}
+
+static int cmp_str(const struct strtab *st, uint32_t a, uint32_t b)
+{
+  const char *x = strtab_get(st, a), *y = strtab_get(st, b);
+
+  if (a == b)
+    return 0;
+  return strcmp(x ? x : "", y ? y : "");
+}
+
+static int cmp_uuid(const struct event *a, const struct event *b,
+                    const struct strtab *st)
+{
+  char x[40], y[40];
+
+  if ((a->flags & b->flags & EVENT_UUID_BIN))
+    return memcmp(a->uuid, b->uuid, 16);
+  event_uuid(a, st, x);
+  event_uuid(b, st, y);
+  return strcmp(x, y);
+}
+
+#define CMP(x, y)                                                              \
+  do {                                                                         \
+    if ((x) != (y))                                                            \
+      return (x) < (y) ? -1 : 1;                                               \
+  } while (0)
+
+/* Total order on everything but the winner criteria, for exact ties. */
+static int cmp_rest(const struct event *a, const struct event *b,
+                    const struct strtab *st)
+{
+  int c;
+
+  if ((c = cmp_str(st, a->model, b->model)) ||
+      (c = cmp_str(st, a->cwd, b->cwd)))
+    return c;
+  CMP(a->tok.input, b->tok.input);
+  CMP(a->tok.output, b->tok.output);
+  CMP(a->tok.cache_write_5m, b->tok.cache_write_5m);
+  CMP(a->tok.cache_write_1h, b->tok.cache_write_1h);
+  CMP(a->flags, b->flags);
+  CMP(a->cost_usd, b->cost_usd);
+  CMP(a->web_search, b->web_search);
+  CMP(a->limit_reset, b->limit_reset);
+  return cmp_str(st, a->file, b->file);
+}
+
+int event_better(const struct event *a, const struct event *b,
+                 const struct strtab *st)
+{
+  int sa = !!(a->flags & EVENT_SIDECHAIN), sb = !!(b->flags & EVENT_SIDECHAIN);
+  uint64_t ta, tb;
+  int c;
+
+  if (sa != sb)
+    return sb;
+  ta = tokens_total(&a->tok);
+  tb = tokens_total(&b->tok);
+  if (ta != tb)
+    return ta > tb;
+  if (a->ts_ms != b->ts_ms)
+    return a->ts_ms < b->ts_ms;
+  if ((c = cmp_str(st, a->session, b->session)))
+    return c < 0;
+  if ((c = cmp_uuid(a, b, st)))
+    return c < 0;
+  return cmp_rest(a, b, st) < 0;
+}

@@ -1,0 +1,239 @@
+/* Finding transcript files. */
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "source/discover.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+void discover_init(struct discover *d)
+{
+  memset(d, 0, sizeof(*d));
+  buf_init(&d->warnings, 0);
+}
+
+void discover_release(struct discover *d)
+{
+  size_t i;
+
+  for (i = 0; i < d->nroots; i++)
+    free(d->roots[i]);
+  free(d->roots);
+  for (i = 0; i < d->nfiles; i++)
+    free(d->files[i].path);
+  free(d->files);
+  buf_release(&d->warnings);
+  memset(d, 0, sizeof(*d));
+}
+
+static int is_dir(const char *p)
+{
+  struct stat st;
+
+  return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Expands a leading "~" and drops trailing slashes. */
+static void expand(struct buf *out, const char *s, size_t n, const char *home)
+{
+  buf_reset(out);
+  if (n && s[0] == '~' && (n == 1 || s[1] == '/') && home) {
+    buf_adds(out, home);
+    s++;
+    n--;
+  }
+  buf_add(out, s, n);
+  while (out->len > 1 && out->data[out->len - 1] == '/')
+    buf_setlen(out, out->len - 1);
+}
+
+/* Turns a config dir or a projects dir into the projects dir, if valid. */
+static int projects_dir(struct buf *dir)
+{
+  size_t n = dir->len;
+
+  if (n >= 8 && !strcmp(dir->data + n - 8, "projects") &&
+      (n == 8 || dir->data[n - 9] == '/') && is_dir(dir->data))
+    return 0;
+  buf_adds(dir, "/projects");
+  return is_dir(dir->data) ? 0 : -1;
+}
+
+static void add_root(struct discover *d, const char *path)
+{
+  size_t i;
+
+  for (i = 0; i < d->nroots; i++)
+    if (!strcmp(d->roots[i], path))
+      return;
+  d->roots = xrealloc(d->roots, (d->nroots + 1) * sizeof(*d->roots));
+  d->roots[d->nroots++] = xstrdup(path);
+}
+
+static int roots_from_list(struct discover *d, const char *list,
+                           const char *home, struct err *e)
+{
+  struct buf dir = BUF_INIT;
+  const char *p = list;
+  size_t valid = 0;
+
+  while (*p) {
+    const char *c = strchr(p, ',');
+    size_t n = c ? (size_t)(c - p) : strlen(p);
+    const char *s = p;
+
+    p += n + (c ? 1 : 0);
+    while (n && (*s == ' ' || *s == '\t'))
+      s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+      n--;
+    if (!n)
+      continue;
+    expand(&dir, s, n, home);
+    if (projects_dir(&dir))
+      continue;
+    add_root(d, dir.data);
+    valid++;
+  }
+  buf_release(&dir);
+  if (!valid)
+    return err_set(e, ERR_NOTFOUND,
+                   "no 'projects' directory in CLAUDE_CONFIG_DIR '%s'", list);
+  return 0;
+}
+
+int discover_roots(struct discover *d, const struct discover_env *env,
+                   struct err *e)
+{
+  struct buf dir = BUF_INIT;
+  size_t i;
+  int r = 0;
+
+  if (env->ndirs) {
+    for (i = 0; i < env->ndirs; i++) {
+      expand(&dir, env->dirs[i], strlen(env->dirs[i]), env->home);
+      if (projects_dir(&dir)) {
+        r = err_set(e, ERR_NOTFOUND, "no 'projects' directory in '%s'",
+                    env->dirs[i]);
+        break;
+      }
+      add_root(d, dir.data);
+    }
+  } else if (env->config_dir) {
+    r = roots_from_list(d, env->config_dir, env->home, e);
+  } else {
+    if (env->xdg_config && *env->xdg_config)
+      buf_addf(&dir, "%s/claude", env->xdg_config);
+    else if (env->home)
+      buf_addf(&dir, "%s/.config/claude", env->home);
+    if (dir.len && !projects_dir(&dir))
+      add_root(d, dir.data);
+    buf_reset(&dir);
+    if (env->home) {
+      buf_addf(&dir, "%s/.claude", env->home);
+      if (!projects_dir(&dir))
+        add_root(d, dir.data);
+    }
+  }
+  buf_release(&dir);
+  return r;
+}
+
+static void add_file(struct discover *d, const char *path, size_t root,
+                     const struct stat *st)
+{
+  struct source_file *f;
+
+  d->files = xgrow(d->files, &d->cap, d->nfiles + 1, sizeof(*d->files));
+  f = &d->files[d->nfiles++];
+  f->path = xstrdup(path);
+  f->root = root;
+  f->size = (uint64_t)st->st_size;
+  f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  f->dev = (uint64_t)st->st_dev;
+  f->ino = (uint64_t)st->st_ino;
+}
+
+static int has_jsonl_ext(const char *name)
+{
+  size_t n = strlen(name);
+
+  return n > 6 && !strcmp(name + n - 6, ".jsonl");
+}
+
+static void walk(struct discover *d, struct buf *path, size_t root, int depth)
+{
+  DIR *dir;
+  struct dirent *de;
+  size_t base = path->len;
+
+  if (depth > 64)
+    return; /* deeper than any real layout; guards against bind loops */
+  dir = opendir(path->data);
+  if (!dir) {
+    buf_addf(&d->warnings, "cannot read directory '%s': %s\n", path->data,
+             strerror(errno));
+    d->nwarnings++;
+    return;
+  }
+  while ((de = readdir(dir))) {
+    struct stat st;
+
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+      continue;
+    if (de->d_type == DT_LNK)
+      continue;
+    buf_setlen(path, base);
+    buf_addch(path, '/');
+    buf_adds(path, de->d_name);
+    if (de->d_type == DT_DIR) {
+      walk(d, path, root, depth + 1);
+      continue;
+    }
+    if (!has_jsonl_ext(de->d_name) && de->d_type != DT_UNKNOWN)
+      continue;
+    if (lstat(path->data, &st))
+      continue;
+    if (S_ISDIR(st.st_mode))
+      walk(d, path, root, depth + 1);
+    else if (S_ISREG(st.st_mode) && has_jsonl_ext(de->d_name))
+      add_file(d, path->data, root, &st);
+  }
+  buf_setlen(path, base);
+  closedir(dir);
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+  return strcmp(((const struct source_file *)a)->path,
+                ((const struct source_file *)b)->path);
+}
+
+int discover_files(struct discover *d, struct err *e)
+{
+  struct buf path = BUF_INIT;
+  size_t i, out = 0;
+
+  (void)e;
+  for (i = 0; i < d->nroots; i++) {
+    buf_reset(&path);
+    buf_adds(&path, d->roots[i]);
+    walk(d, &path, i, 0);
+  }
+  buf_release(&path);
+  qsort(d->files, d->nfiles, sizeof(*d->files), cmp_path);
+  /* The same file reached through two roots is read once. */
+  for (i = 0; i < d->nfiles; i++) {
+    if (out && !strcmp(d->files[out - 1].path, d->files[i].path)) {
+      free(d->files[i].path);
+      continue;
+    }
+    d->files[out++] = d->files[i];
+  }
+  d->nfiles = out;
+  return 0;
+}

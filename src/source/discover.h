@@ -1,0 +1,58 @@
+/* Finding transcript files: config directories and the *.jsonl under them. */
+/* SPDX-License-Identifier: MIT */
+#ifndef TOKMETER_SOURCE_DISCOVER_H
+#define TOKMETER_SOURCE_DISCOVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/err.h"
+
+/* One transcript file as found on disk. */
+struct source_file {
+  char *path;  /* owned */
+  size_t root; /* index into discover.roots */
+  uint64_t size;
+  int64_t mtime_ns;
+  uint64_t dev, ino;
+};
+
+/*
+ * Where to look, following transcript-format.md §1: explicit directories
+ * (--claude-dir) win; else CLAUDE_CONFIG_DIR (comma list) if set; else
+ * $XDG_CONFIG_HOME/claude (or ~/.config/claude) and ~/.claude. Each root is
+ * a "projects" directory. Everything here is owned by the struct.
+ */
+struct discover {
+  char **roots; /* absolute-or-given paths of projects/ directories */
+  size_t nroots;
+  struct source_file *files; /* sorted by path */
+  size_t nfiles, cap;
+  struct buf warnings; /* one line each: unreadable directories */
+  size_t nwarnings;
+};
+
+struct discover_env {
+  const char *const *dirs; /* --claude-dir values, may be NULL */
+  size_t ndirs;
+  const char *config_dir; /* $CLAUDE_CONFIG_DIR or NULL */
+  const char *xdg_config; /* $XDG_CONFIG_HOME or NULL */
+  const char *home;       /* $HOME or NULL */
+};
+
+void discover_init(struct discover *d);
+void discover_release(struct discover *d);
+
+/*
+ * Resolves the roots. An explicit --claude-dir without a projects/
+ * directory is an error naming it; so is a CLAUDE_CONFIG_DIR with no valid
+ * entry. Finding no default directory is not an error (no roots).
+ */
+int discover_roots(struct discover *d, const struct discover_env *env,
+                   struct err *e);
+
+/* Walks every root for regular *.jsonl files, symlinks ignored. */
+int discover_files(struct discover *d, struct err *e);
+
+#endif

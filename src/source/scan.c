@@ -1,0 +1,509 @@
+/* Reading transcript files into the set of distinct API calls. */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/event.h"
+#include "source/line.h"
+#include "source/scan.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define UNIT_BYTES (32u << 20) /* files above this are split */
+#define BLOCK_BYTES (1u << 20) /* read size and initial buffer */
+#define MAX_THREADS 8
+
+struct unit {
+  uint32_t file;
+  uint32_t index;  /* position among the file's units */
+  uint64_t a, b;   /* owns the lines starting in [a, b) */
+  uint64_t nlines; /* lines owned, filled by the worker */
+  int unreadable;  /* errno of a failed open or read, else 0 */
+};
+
+struct worker;
+
+struct shared {
+  const struct discover *d;
+  struct unit *units;
+  size_t nunits;
+  atomic_size_t next;
+  atomic_ullong done_bytes;
+  int collect;
+};
+
+struct worker {
+  struct shared *sh;
+  pthread_t tid;
+  int started;
+  struct dedup set;
+  struct line_parser lp;
+  struct scan_stats st;
+  struct scan_issue *issues; /* line numbers local to the unit for now */
+  uint32_t *issue_unit;
+  size_t nissues, cap;
+  char *buf;
+  size_t bufcap;
+  uint32_t *file_ids; /* per file: ids of path and stem in set.strs */
+  struct buf stem;
+};
+
+void scan_result_init(struct scan_result *r)
+{
+  memset(r, 0, sizeof(*r));
+  dedup_init(&r->set);
+  buf_init(&r->warnings, 0);
+}
+
+void scan_result_release(struct scan_result *r)
+{
+  dedup_release(&r->set);
+  free(r->issues);
+  buf_release(&r->warnings);
+  memset(r, 0, sizeof(*r));
+}
+
+void scan_path_stem(const char *path, struct buf *out)
+{
+  const char *slash = strrchr(path, '/');
+  const char *name = slash ? slash + 1 : path;
+  size_t n = strlen(name);
+
+  buf_reset(out);
+  if (n > 6 && !strcmp(name + n - 6, ".jsonl"))
+    n -= 6;
+  /* <session>/subagents/<agent>.jsonl belongs to the parent session. */
+  if (slash && slash - path >= 10 && !memcmp(slash - 10, "/subagents", 10)) {
+    const char *end = slash - 10, *s = end;
+
+    while (s > path && s[-1] != '/')
+      s--;
+    buf_add(out, s, (size_t)(end - s));
+    return;
+  }
+  buf_add(out, name, n);
+}
+
+static void add_issue(struct worker *w, const struct unit *u, uint64_t line,
+                      int kind)
+{
+  if (!w->sh->collect)
+    return;
+  w->issues = xgrow(w->issues, &w->cap, w->nissues + 1, sizeof(*w->issues));
+  w->issue_unit = xrealloc(w->issue_unit, w->cap * sizeof(*w->issue_unit));
+  w->issues[w->nissues].file = u->file;
+  w->issues[w->nissues].line = line;
+  w->issues[w->nissues].kind = (uint8_t)kind;
+  w->issue_unit[w->nissues] = (uint32_t)(u - w->sh->units);
+  w->nissues++;
+}
+
+static int is_ws(char c)
+{
+  return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Lines we do not parse are only checked for the shape of a JSON object. */
+static int object_shaped(const char *p, size_t n)
+{
+  size_t i = 0;
+
+  while (i < n && is_ws(p[i]))
+    i++;
+  while (n > i && is_ws(p[n - 1]))
+    n--;
+  return n - i >= 2 && p[i] == '{' && p[n - 1] == '}';
+}
+
+static int blank(const char *p, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (!is_ws(p[i]))
+      return 0;
+  return 1;
+}
+
+static uint32_t file_id(struct worker *w, uint32_t file, int stem)
+{
+  uint32_t *ids = &w->file_ids[2 * (size_t)file];
+
+  if (!ids[0]) {
+    const char *path = w->sh->d->files[file].path;
+
+    ids[0] = strtab_intern(&w->set.strs, path, strlen(path));
+    scan_path_stem(path, &w->stem);
+    ids[1] = strtab_intern(&w->set.strs, w->stem.data, w->stem.len);
+  }
+  return ids[stem];
+}
+
+/* One complete line; `tail` is set for a last line with no '\n'. */
+static void handle_line(struct worker *w, const struct unit *u, const char *p,
+                        size_t n, uint64_t lineno, int tail)
+{
+  struct usage_rec rec;
+  enum line_status s;
+
+  if (blank(p, n)) {
+    if (!tail)
+      w->st.blank++;
+    return;
+  }
+  if (!line_prefilter(p, n)) {
+    if (object_shaped(p, n))
+      return;
+    if (tail) {
+      w->st.truncated++;
+    } else {
+      w->st.malformed++;
+      add_issue(w, u, lineno, SCAN_MALFORMED);
+    }
+    return;
+  }
+  s = line_parse(&w->lp, p, n, &rec);
+  if (s == LINE_EVENT) {
+    struct event ev;
+
+    w->st.records++;
+    event_from_rec(&ev, &rec, &w->set.strs, file_id(w, u->file, 0),
+                   file_id(w, u->file, 1));
+    dedup_add(&w->set, &ev);
+  } else if (s != LINE_NO_USAGE) {
+    if (tail) {
+      w->st.truncated++;
+    } else if (s == LINE_BAD_UTF8) {
+      w->st.bad_utf8++;
+      add_issue(w, u, lineno, SCAN_BAD_UTF8);
+    } else {
+      w->st.malformed++;
+      add_issue(w, u, lineno, SCAN_MALFORMED);
+    }
+  }
+}
+
+/* Reads [off, off+want) as far as the file allows; 0 at end of file. */
+static ssize_t read_at(int fd, char *dst, size_t want, uint64_t off)
+{
+  ssize_t r;
+
+  do
+    r = pread(fd, dst, want, (off_t)off);
+  while (r < 0 && errno == EINTR);
+  return r;
+}
+
+static void grow_buf(struct worker *w, size_t need)
+{
+  size_t cap = w->bufcap;
+
+  while (cap < need)
+    cap *= 2;
+  if (cap != w->bufcap) {
+    w->buf = xrealloc(w->buf, cap);
+    w->bufcap = cap;
+  }
+}
+
+static void run_unit(struct worker *w, struct unit *u)
+{
+  const struct source_file *f = &w->sh->d->files[u->file];
+  uint64_t end = f->size; /* never read past the size seen at discovery */
+  uint64_t boff = u->a ? u->a - 1 : 0, lineno = 0;
+  size_t len = 0, ls = 0, sp = 0;
+  int fd = open(f->path, O_RDONLY | O_CLOEXEC), eof = 0, skipping = u->a > 0;
+
+  if (fd < 0) {
+    u->unreadable = errno ? errno : EIO;
+    return;
+  }
+  (void)posix_fadvise(fd, (off_t)boff, (off_t)(end - boff),
+                      POSIX_FADV_SEQUENTIAL);
+  for (;;) {
+    const char *nl = len > sp ? memchr(w->buf + sp, '\n', len - sp) : NULL;
+
+    if (nl) {
+      size_t at = (size_t)(nl - w->buf);
+
+      if (skipping) {
+        skipping = 0; /* the previous unit owns that line */
+      } else {
+        handle_line(w, u, w->buf + ls, at - ls, ++lineno, 0);
+      }
+      ls = sp = at + 1;
+      if (boff + ls >= u->b)
+        break;
+      continue;
+    }
+    if (eof) {
+      if (ls < len && !skipping) {
+        lineno++;
+        handle_line(w, u, w->buf + ls, len - ls, lineno, 1);
+      }
+      break;
+    }
+    /* Keep the unfinished line, then read more behind it. */
+    if (ls) {
+      memmove(w->buf, w->buf + ls, len - ls);
+      boff += ls;
+      len -= ls;
+      ls = 0;
+    }
+    sp = len;
+    if (w->bufcap - len < BLOCK_BYTES / 2)
+      grow_buf(w, len + BLOCK_BYTES);
+    {
+      uint64_t avail = end > boff + len ? end - (boff + len) : 0;
+      size_t want = w->bufcap - len;
+      ssize_t r;
+
+      if (want > avail)
+        want = (size_t)avail;
+      r = want ? read_at(fd, w->buf + len, want, boff + len) : 0;
+      if (r < 0) {
+        u->unreadable = errno ? errno : EIO;
+        break;
+      }
+      if (r == 0)
+        eof = 1;
+      len += (size_t)r;
+      atomic_fetch_add(&w->sh->done_bytes, (unsigned long long)r);
+    }
+  }
+  close(fd);
+  u->nlines = lineno;
+  w->st.lines += lineno;
+  /* A huge line left a huge buffer; give it back. */
+  if (w->bufcap > 4 * BLOCK_BYTES) {
+    w->bufcap = 2 * BLOCK_BYTES;
+    w->buf = xrealloc(w->buf, w->bufcap);
+  }
+}
+
+static void *worker_main(void *arg)
+{
+  struct worker *w = arg;
+  struct shared *sh = w->sh;
+
+  for (;;) {
+    size_t i = atomic_fetch_add(&sh->next, 1);
+
+    if (i >= sh->nunits)
+      break;
+    run_unit(w, &sh->units[i]);
+  }
+  return NULL;
+}
+
+static int cmp_unit_size(const void *pa, const void *pb)
+{
+  const struct unit *a = pa, *b = pb;
+  uint64_t x = a->b - a->a, y = b->b - b->a;
+
+  if (x != y)
+    return x > y ? -1 : 1;
+  if (a->file != b->file)
+    return a->file < b->file ? -1 : 1;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static size_t make_units(const struct discover *d, struct unit **out,
+                         uint64_t *total)
+{
+  struct unit *u = NULL;
+  size_t n = 0, cap = 0, i;
+
+  *total = 0;
+  for (i = 0; i < d->nfiles; i++) {
+    uint64_t size = d->files[i].size, a = 0;
+    uint32_t k = 0;
+
+    *total += size;
+    do {
+      uint64_t b = size - a > UNIT_BYTES ? a + UNIT_BYTES : size;
+
+      u = xgrow(u, &cap, n + 1, sizeof(*u));
+      memset(&u[n], 0, sizeof(u[n]));
+      u[n].file = (uint32_t)i;
+      u[n].index = k++;
+      u[n].a = a;
+      u[n].b = b;
+      n++;
+      a = b;
+    } while (a < size);
+  }
+  qsort(u, n, sizeof(*u), cmp_unit_size);
+  *out = u;
+  return n;
+}
+
+static int thread_count(const struct scan_opts *o, uint64_t total,
+                        size_t nunits)
+{
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int t = o->threads > 0 ? o->threads : (int)(cpus > 0 ? cpus : 1);
+
+  if (t > MAX_THREADS)
+    t = MAX_THREADS;
+  if (total < 4u << 20)
+    t = 1; /* not worth a thread */
+  if ((size_t)t > nunits)
+    t = nunits ? (int)nunits : 1;
+  return t;
+}
+
+static void wait_workers(struct worker *ws, int nt, struct shared *sh,
+                         const struct scan_opts *o, uint64_t total)
+{
+  int i;
+
+  if (o->progress) {
+    /* Poll until every unit has been taken and finished. */
+    struct timespec ts = {0, 100 * 1000 * 1000};
+
+    while (atomic_load(&sh->done_bytes) < total &&
+           atomic_load(&sh->next) < sh->nunits + (size_t)nt) {
+      o->progress(o->progress_ctx, atomic_load(&sh->done_bytes), total);
+      nanosleep(&ts, NULL);
+    }
+  }
+  for (i = 0; i < nt; i++)
+    if (ws[i].started)
+      pthread_join(ws[i].tid, NULL);
+  if (o->progress)
+    o->progress(o->progress_ctx, total, total);
+}
+
+static void add_stats(struct scan_stats *s, const struct scan_stats *t)
+{
+  s->lines += t->lines;
+  s->blank += t->blank;
+  s->malformed += t->malformed;
+  s->bad_utf8 += t->bad_utf8;
+  s->records += t->records;
+  s->truncated += t->truncated;
+}
+
+static int cmp_issue(const void *pa, const void *pb)
+{
+  const struct scan_issue *a = pa, *b = pb;
+
+  if (a->file != b->file)
+    return a->file < b->file ? -1 : 1;
+  return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Turns unit-local line numbers into file line numbers. */
+static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
+                           struct shared *sh)
+{
+  uint64_t *base = xcalloc(sh->nunits, sizeof(*base));
+  uint64_t *acc = xcalloc(sh->d->nfiles + 1, sizeof(*acc));
+  size_t *order = xmalloc(sh->nunits * sizeof(*order) + 1);
+  size_t i, j, n = 0;
+  int t;
+
+  /* Units of one file in file order: their index within the file. */
+  for (i = 0; i < sh->nunits; i++)
+    order[i] = i;
+  for (i = 1; i < sh->nunits; i++)
+    for (j = i; j > 0; j--) {
+      const struct unit *a = &sh->units[order[j - 1]];
+      const struct unit *b = &sh->units[order[j]];
+      size_t tmp;
+
+      if (a->file < b->file || (a->file == b->file && a->index < b->index))
+        break;
+      tmp = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = tmp;
+    }
+  for (i = 0; i < sh->nunits; i++) {
+    const struct unit *u = &sh->units[order[i]];
+
+    base[order[i]] = acc[u->file];
+    acc[u->file] += u->nlines;
+  }
+  for (t = 0; t < nt; t++)
+    n += ws[t].nissues;
+  r->issues = xmalloc((n + 1) * sizeof(*r->issues));
+  for (t = 0; t < nt; t++)
+    for (i = 0; i < ws[t].nissues; i++) {
+      struct scan_issue is = ws[t].issues[i];
+
+      is.line += base[ws[t].issue_unit[i]];
+      r->issues[r->nissues++] = is;
+    }
+  qsort(r->issues, r->nissues, sizeof(*r->issues), cmp_issue);
+  free(order);
+  free(acc);
+  free(base);
+}
+
+int scan_run(const struct discover *d, const struct scan_opts *o,
+             struct scan_result *r, struct err *e)
+{
+  struct shared sh;
+  struct worker *ws;
+  uint64_t total;
+  size_t i;
+  int nt, t;
+
+  (void)e;
+  memset(&sh, 0, sizeof(sh));
+  sh.d = d;
+  sh.collect = o->collect_issues;
+  sh.nunits = make_units(d, &sh.units, &total);
+  atomic_init(&sh.next, 0);
+  atomic_init(&sh.done_bytes, 0);
+  nt = thread_count(o, total, sh.nunits);
+  ws = xcalloc((size_t)nt, sizeof(*ws));
+  for (t = 0; t < nt; t++) {
+    ws[t].sh = &sh;
+    dedup_init(&ws[t].set);
+    line_parser_init(&ws[t].lp);
+    buf_init(&ws[t].stem, 0);
+    ws[t].bufcap = 2 * BLOCK_BYTES;
+    ws[t].buf = xmalloc(ws[t].bufcap);
+    ws[t].file_ids = xcalloc(2 * d->nfiles + 2, sizeof(*ws[t].file_ids));
+    /* Without a thread, the work is done here, synchronously. */
+    ws[t].started = !pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
+    if (!ws[t].started)
+      worker_main(&ws[t]);
+  }
+  wait_workers(ws, nt, &sh, o, total);
+
+  r->st.files = d->nfiles;
+  r->st.bytes = total;
+  for (i = 0; i < sh.nunits; i++)
+    if (sh.units[i].unreadable && sh.units[i].index == 0) {
+      r->st.unreadable++;
+      buf_addf(&r->warnings, "cannot read '%s': %s\n",
+               d->files[sh.units[i].file].path,
+               strerror(sh.units[i].unreadable));
+    }
+  if (o->collect_issues)
+    collect_issues(r, ws, nt, &sh);
+  for (t = 0; t < nt; t++) {
+    add_stats(&r->st, &ws[t].st);
+    dedup_merge(&r->set, &ws[t].set);
+    dedup_release(&ws[t].set);
+    line_parser_release(&ws[t].lp);
+    buf_release(&ws[t].stem);
+    free(ws[t].buf);
+    free(ws[t].file_ids);
+    free(ws[t].issues);
+    free(ws[t].issue_unit);
+  }
+  dedup_finish(&r->set);
+  free(ws);
+  free(sh.units);
+  return 0;
+}

@@ -1,0 +1,69 @@
+/* Reading transcript files into the set of distinct API calls. */
+/* SPDX-License-Identifier: MIT */
+#ifndef TOKMETER_SOURCE_SCAN_H
+#define TOKMETER_SOURCE_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/dedup.h"
+#include "source/discover.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/*
+ * Files are cut into units (a whole file, or a slice of a large one, owning
+ * the lines that start inside it) that worker threads take largest first.
+ * Each worker reads its unit in large blocks, hands only lines that can
+ * carry usage to the parser, and keeps its own dedup set; the sets are
+ * merged at the end, which the order-independent winner rule allows.
+ */
+
+/* Called on the calling thread about every 100 ms while a scan runs. */
+typedef void (*scan_progress_cb)(void *ctx, uint64_t done, uint64_t total);
+
+struct scan_opts {
+  int threads;            /* 0: one per online CPU (at most 8) */
+  int collect_issues;     /* keep file:line of every bad line */
+  scan_progress_cb progress; /* may be NULL */
+  void *progress_ctx;
+};
+
+enum scan_issue_kind { SCAN_MALFORMED = 1, SCAN_BAD_UTF8 };
+
+struct scan_issue {
+  uint32_t file;  /* index into the discover's files */
+  uint64_t line;  /* 1-based */
+  uint8_t kind;   /* enum scan_issue_kind */
+};
+
+struct scan_stats {
+  uint64_t files, bytes, lines;
+  uint64_t blank;       /* empty or whitespace-only lines */
+  uint64_t malformed;   /* not JSON (shape check or full parse) */
+  uint64_t bad_utf8;    /* invalid UTF-8 inside a JSON string */
+  uint64_t records;     /* usage records parsed (copies, before dedup) */
+  uint64_t truncated;   /* unfinished last lines, not counted yet */
+  uint64_t unreadable;  /* files that could not be read */
+};
+
+/* What a scan produced; owns everything it points to. */
+struct scan_result {
+  struct dedup set;          /* finished: sorted, sidechain rule applied */
+  struct scan_stats st;
+  struct scan_issue *issues; /* sorted by file, line (collect_issues) */
+  size_t nissues;
+  struct buf warnings;       /* one line each: files that could not be read */
+};
+
+void scan_result_init(struct scan_result *r);
+void scan_result_release(struct scan_result *r);
+
+/* Scans every file of d. Unreadable files are warnings, not errors. */
+int scan_run(const struct discover *d, const struct scan_opts *o,
+             struct scan_result *r, struct err *e);
+
+/* Session id and project dir implied by a transcript path (§1.4). */
+void scan_path_stem(const char *path, struct buf *out);
+
+#endif
