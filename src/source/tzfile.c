@@ -1,0 +1,195 @@
+/* Loads time zones from zoneinfo files and the TZ environment variable. */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source/tzfile.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define TZFILE_MAX (1024 * 1024)
+#define READ_CHUNK 8192
+#define ZONEINFO_DIR "/usr/share/zoneinfo"
+#define LOCALTIME_PATH "/etc/localtime"
+
+static int open_code(int errnum)
+{
+  return errnum == ENOENT || errnum == ENOTDIR || errnum == ENAMETOOLONG
+             ? ERR_NOTFOUND
+             : ERR_IO;
+}
+
+/* The whole regular file at path, at most TZFILE_MAX bytes, in *out. */
+static int read_all(const char *path, unsigned char **out, size_t *len,
+                    struct err *e)
+{
+  unsigned char *data = NULL;
+  size_t cap = 0, want;
+  struct stat st;
+  ssize_t n;
+  int fd, rc = 0;
+
+  *len = 0;
+  /* O_NONBLOCK: a FIFO named in $TZ must not hang us before the check. */
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return err_set(e, open_code(errno), "cannot open '%s': %s", path,
+                   strerror(errno));
+  if (fstat(fd, &st) != 0)
+    rc = err_set(e, ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
+  else if (!S_ISREG(st.st_mode))
+    rc = err_set(e, ERR_NOTFOUND, "cannot read '%s': not a regular file", path);
+  while (rc == 0) {
+    data = xgrow(data, &cap, *len + READ_CHUNK, 1);
+    want = cap - *len;
+    if (want > TZFILE_MAX + 1 - *len)
+      want = TZFILE_MAX + 1 - *len;
+    n = read(fd, data + *len, want);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      rc = err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+    else if (n == 0)
+      break;
+    else if ((*len += (size_t)n) > TZFILE_MAX)
+      rc = err_set(e, ERR_RANGE, "cannot read '%s': larger than %d bytes", path,
+                   TZFILE_MAX);
+  }
+  close(fd);
+  if (rc != 0) {
+    free(data);
+    return rc;
+  }
+  *out = data;
+  return 0;
+}
+
+int tz_load_file(struct tz *tz, const char *path, const char *name,
+                 struct err *e)
+{
+  unsigned char *data = NULL;
+  size_t len;
+  int rc;
+
+  tz_init_utc(tz);
+  if ((rc = read_all(path, &data, &len, e)) != 0)
+    return rc;
+  rc = tz_from_tzif(tz, data, len, name ? name : path, e);
+  free(data);
+  return rc;
+}
+
+static int name_check(const char *name, struct err *e)
+{
+  if (*name == '\0')
+    return err_set(e, ERR_USAGE, "empty time zone name");
+  if (*name == '/')
+    return err_set(e, ERR_USAGE,
+                   "time zone '%s' must be a name, not an absolute path", name);
+  if (strstr(name, ".."))
+    return err_set(e, ERR_USAGE, "time zone '%s' must not contain '..'", name);
+  return 0;
+}
+
+static int unknown_zone(struct tz *tz, const char *name, struct err *e)
+{
+  tz_init_utc(tz);
+  return err_set(e, ERR_NOTFOUND, "unknown time zone '%s'", name);
+}
+
+/* A checked name: built-in UTC, a zoneinfo file, or a POSIX string. */
+static int load_spec(struct tz *tz, const char *name, struct err *e)
+{
+  const char *dir = getenv("TZDIR");
+  char path[PATH_MAX];
+  int n, rc;
+
+  tz_init_utc(tz);
+  if (!strcmp(name, "UTC") || !strcmp(name, "Etc/UTC") || !strcmp(name, "Z")) {
+    snprintf(tz->name, sizeof(tz->name), "%s", name);
+    return 0;
+  }
+  if (!dir || !*dir)
+    dir = ZONEINFO_DIR;
+  n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+  rc = n < 0 || (size_t)n >= sizeof(path) ? ERR_NOTFOUND
+                                          : tz_load_file(tz, path, name, e);
+  if (rc != ERR_NOTFOUND)
+    return rc;
+  if (tz_from_posix(tz, name, NULL) == 0)
+    return 0;
+  return unknown_zone(tz, name, e);
+}
+
+/* "Europe/Paris" from ".../zoneinfo/Europe/Paris", else NULL. */
+static const char *zone_suffix(const char *path)
+{
+  const char *p = path, *hit = NULL;
+
+  while ((p = strstr(p, "zoneinfo/")) != NULL) {
+    p += strlen("zoneinfo/");
+    hit = p;
+  }
+  return hit && *hit ? hit : NULL;
+}
+
+static int load_localtime(struct tz *tz, struct err *e)
+{
+  char link[PATH_MAX];
+  const char *name = "localtime", *zone;
+  ssize_t n;
+  int rc;
+
+  n = readlink(LOCALTIME_PATH, link, sizeof(link) - 1);
+  if (n > 0) {
+    link[n] = '\0';
+    if ((zone = zone_suffix(link)) != NULL)
+      name = zone;
+  }
+  rc = tz_load_file(tz, LOCALTIME_PATH, name, e);
+  if (rc == ERR_NOTFOUND) {
+    tz_init_utc(tz);
+    return 0;
+  }
+  return rc;
+}
+
+static int load_local(struct tz *tz, struct err *e)
+{
+  const char *env = getenv("TZ"), *zone;
+  int rc;
+
+  tz_init_utc(tz);
+  if (env && *env == '\0')
+    return 0;
+  if (env && *env == ':')
+    env++;
+  if (!env || *env == '\0')
+    return load_localtime(tz, e);
+  if (*env == '/') {
+    zone = zone_suffix(env);
+    rc = tz_load_file(tz, env, zone ? zone : env, e);
+    return rc == ERR_NOTFOUND ? unknown_zone(tz, env, e) : rc;
+  }
+  if ((rc = name_check(env, e)) != 0)
+    return rc;
+  return load_spec(tz, env, e);
+}
+
+int tz_load(struct tz *tz, const char *name, struct err *e)
+{
+  int rc;
+
+  if (!name)
+    return load_local(tz, e);
+  tz_init_utc(tz);
+  if ((rc = name_check(name, e)) != 0)
+    return rc;
+  return load_spec(tz, name, e);
+}
