@@ -1,0 +1,345 @@
+/* The load pipeline shared by the report commands. */
+/* SPDX-License-Identifier: MIT */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/load.h"
+#include "core/civil.h"
+#include "report/fmt.h"
+#include "source/prices_file.h"
+#include "source/project.h"
+#include "source/tzfile.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+const char load_options_help[] =
+    "  -s, --since DATE       from this day (YYYY-MM-DD or YYYYMMDD)\n"
+    "  -u, --until DATE       up to and including this day\n"
+    "  -z, --timezone ZONE    IANA zone for days (default: local)\n"
+    "  -j, --json             JSON (same shape as ccusage's)\n"
+    "      --csv              CSV\n"
+    "  -b, --breakdown        per-model rows under each row\n"
+    "  -p, --project NAME     only this project (git repository name)\n"
+    "  -o, --order asc|desc   row order\n"
+    "  -m, --mode MODE        auto (costUSD if recorded, else computed),\n"
+    "                         calculate (always computed), display "
+    "(recorded only)\n"
+    "      --no-color         no colours (also NO_COLOR=1)\n"
+    "      --claude-dir DIR   read this Claude config or projects dir "
+    "(repeatable)\n"
+    "      --prices FILE      price overrides (default:\n"
+    "                         ~/.config/tokmeter/prices.json)\n"
+    "      --compact          narrow table for small terminals\n"
+    "      --threads N        reader threads (default: one per CPU)\n"
+    "  -v, --verbose          statistics and the file:line of bad lines\n"
+    "  -h, --help             this help\n";
+
+void report_opts_init(struct report_opts *ro)
+{
+  memset(ro, 0, sizeof(*ro));
+  ro->since_day = INT64_MIN;
+  ro->until_day = INT64_MAX;
+  ro->mode = COST_AUTO;
+}
+
+void report_opts_release(struct report_opts *ro)
+{
+  free(ro->dirs);
+  memset(ro, 0, sizeof(*ro));
+}
+
+static int parse_day(const char *s, int64_t *day, const char *what,
+                     struct app *app)
+{
+  if (civil_parse_date(s, day)) {
+    cmd_error(app, "invalid %s date '%s' (expected YYYY-MM-DD or YYYYMMDD)",
+              what, s);
+    return -1;
+  }
+  return 0;
+}
+
+int report_opt(struct report_opts *ro, int c, const char *arg,
+               struct app *app)
+{
+  switch (c) {
+  case 's':
+    ro->since = arg;
+    return parse_day(arg, &ro->since_day, "--since", app) ? -1 : 1;
+  case 'u':
+    ro->until = arg;
+    return parse_day(arg, &ro->until_day, "--until", app) ? -1 : 1;
+  case 'z':
+    ro->tz_name = arg;
+    return 1;
+  case 'j':
+    ro->format = OUT_JSON;
+    return 1;
+  case OPT_CSV:
+    ro->format = OUT_CSV;
+    return 1;
+  case 'b':
+    ro->breakdown = 1;
+    return 1;
+  case 'p':
+    ro->project = arg;
+    return 1;
+  case 'o':
+    if (strcmp(arg, "asc") && strcmp(arg, "desc")) {
+      cmd_error(app, "invalid --order '%s' (expected asc or desc)", arg);
+      return -1;
+    }
+    ro->order_desc = !strcmp(arg, "desc");
+    ro->order_set = 1;
+    return 1;
+  case 'm':
+    if (!strcmp(arg, "auto"))
+      ro->mode = COST_AUTO;
+    else if (!strcmp(arg, "calculate"))
+      ro->mode = COST_CALCULATE;
+    else if (!strcmp(arg, "display"))
+      ro->mode = COST_DISPLAY;
+    else {
+      cmd_error(app, "invalid --mode '%s' (expected auto, calculate or "
+                     "display)",
+                arg);
+      return -1;
+    }
+    return 1;
+  case OPT_NO_COLOR:
+    ro->no_color = 1;
+    return 1;
+  case OPT_CLAUDE_DIR:
+    ro->dirs = xrealloc(ro->dirs, (ro->ndirs + 1) * sizeof(*ro->dirs));
+    ro->dirs[ro->ndirs++] = arg;
+    return 1;
+  case OPT_THREADS: {
+    char *end;
+    long n = strtol(arg, &end, 10);
+
+    if (*end || n < 1 || n > 64) {
+      cmd_error(app, "invalid --threads '%s' (expected 1 to 64)", arg);
+      return -1;
+    }
+    ro->threads = (int)n;
+    return 1;
+  }
+  case OPT_COMPACT:
+    ro->compact = 1;
+    return 1;
+  case OPT_PRICES:
+    ro->prices_file = arg;
+    return 1;
+  case 'v':
+    ro->verbose = 1;
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+int report_opts_finish(struct report_opts *ro, struct app *app)
+{
+  if (ro->since_day != INT64_MIN && ro->until_day != INT64_MAX &&
+      ro->since_day > ro->until_day) {
+    cmd_error(app, "--since '%s' is after --until '%s'", ro->since, ro->until);
+    return -1;
+  }
+  if (ro->no_color)
+    app->color = 0;
+  return 0;
+}
+
+static int64_t mono_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct progress {
+  struct app *app;
+  int64_t start;
+  int shown;
+};
+
+/* A bar on stderr, only on a terminal and only once a scan runs over 1 s. */
+static void progress_cb(void *ctx, uint64_t done, uint64_t total)
+{
+  struct progress *p = ctx;
+  struct buf b = BUF_INIT;
+  unsigned width = 30, fill;
+
+  if (!p->app->err_tty || !total || mono_ms() - p->start < 1000)
+    return;
+  if (done >= total && !p->shown)
+    return;
+  fill = (unsigned)(done * width / total);
+  buf_adds(&b, "\r\033[Kreading transcripts [");
+  buf_addrep(&b, '#', fill);
+  buf_addrep(&b, '.', width - fill);
+  buf_addf(&b, "] %3u%% ", (unsigned)(done * 100 / total));
+  fmt_uint(&b, done >> 20);
+  buf_adds(&b, " / ");
+  fmt_uint(&b, total >> 20);
+  buf_adds(&b, " MB");
+  if (done >= total)
+    buf_setlen(&b, 0), buf_adds(&b, "\r\033[K");
+  fputs(b.data, p->app->err);
+  fflush(p->app->err);
+  p->shown = 1;
+  buf_release(&b);
+}
+
+static int load_prices(struct loaded *l, struct report_opts *ro,
+                       struct app *app)
+{
+  struct err e = ERR_INIT;
+
+  price_table_init(&l->prices);
+  if (ro->mode == COST_DISPLAY)
+    return EXIT_OK;
+  if (prices_load_user(&l->prices, ro->prices_file, &e)) {
+    cmd_error(app, "%s", e.msg);
+    return EXIT_ERROR;
+  }
+  return EXIT_OK;
+}
+
+static int load_sources(struct loaded *l, struct report_opts *ro,
+                        struct app *app)
+{
+  struct discover_env env;
+  struct err e = ERR_INIT;
+
+  memset(&env, 0, sizeof(env));
+  env.dirs = ro->dirs;
+  env.ndirs = ro->ndirs;
+  env.config_dir = getenv("CLAUDE_CONFIG_DIR");
+  env.xdg_config = getenv("XDG_CONFIG_HOME");
+  env.home = app->home;
+  if (discover_roots(&l->disc, &env, &e) || discover_files(&l->disc, &e)) {
+    cmd_error(app, "%s", e.msg);
+    return EXIT_ERROR;
+  }
+  if (l->disc.nwarnings)
+    fprintf(app->err, "tokmeter: warning: %s", l->disc.warnings.data);
+  return EXIT_OK;
+}
+
+int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
+{
+  struct scan_opts so;
+  struct progress prog;
+  struct err e = ERR_INIT;
+  int64_t t0 = mono_ms();
+  int r;
+
+  memset(l, 0, sizeof(*l));
+  tz_init_utc(&l->tz);
+  discover_init(&l->disc);
+  scan_result_init(&l->scan);
+  if (tz_load(&l->tz, ro->tz_name, &e)) {
+    cmd_error(app, "%s", e.msg);
+    return ro->tz_name ? EXIT_USAGE : EXIT_ERROR;
+  }
+  if ((r = load_prices(l, ro, app)) || (r = load_sources(l, ro, app)))
+    return r;
+  memset(&so, 0, sizeof(so));
+  so.threads = ro->threads;
+  so.collect_issues = ro->verbose;
+  prog.app = app;
+  prog.start = t0;
+  prog.shown = 0;
+  so.progress = progress_cb;
+  so.progress_ctx = &prog;
+  if (scan_run(&l->disc, &so, &l->scan, &e)) {
+    cmd_error(app, "%s", e.msg);
+    return EXIT_ERROR;
+  }
+  if (l->scan.warnings.len)
+    fprintf(app->err, "tokmeter: warning: %s", l->scan.warnings.data);
+  project_map_build(&l->projects, &l->scan.set, &l->disc);
+  pricer_init(&l->pricer, ro->mode, &l->prices, &l->scan.set.strs);
+  l->filter.tz = &l->tz;
+  l->filter.since_day = ro->since_day;
+  l->filter.until_day = ro->until_day;
+  l->filter.pricer = &l->pricer;
+  if (ro->project) {
+    l->filter.project =
+        strtab_find(&l->projects.names, ro->project, strlen(ro->project));
+    if (!l->filter.project)
+      l->filter.project = UINT32_MAX; /* matches nothing */
+  }
+  l->elapsed_ms = mono_ms() - t0;
+  return EXIT_OK;
+}
+
+void load_release(struct loaded *l)
+{
+  pricer_release(&l->pricer);
+  project_map_release(&l->projects);
+  scan_result_release(&l->scan);
+  discover_release(&l->disc);
+  price_table_release(&l->prices);
+  tz_release(&l->tz);
+}
+
+static void print_issues(const struct loaded *l, struct app *app)
+{
+  size_t i;
+
+  for (i = 0; i < l->scan.nissues; i++) {
+    const struct scan_issue *is = &l->scan.issues[i];
+
+    fprintf(app->err, "tokmeter: %s:%llu: %s\n",
+            l->disc.files[is->file].path, (unsigned long long)is->line,
+            is->kind == SCAN_BAD_UTF8 ? "invalid UTF-8, line skipped"
+                                      : "malformed line skipped");
+  }
+}
+
+void load_print_notes(const struct loaded *l, const struct report_opts *ro,
+                      struct app *app)
+{
+  const struct scan_stats *st = &l->scan.st;
+  uint64_t bad = st->malformed + st->bad_utf8;
+
+  if (ro->verbose) {
+    print_issues(l, app);
+    fprintf(app->err,
+            "tokmeter: %llu files, %llu MB, %llu lines (%llu blank, %llu "
+            "malformed, %llu invalid UTF-8, %llu unfinished), %llu usage "
+            "records, %zu API calls, %zu sidechain replays dropped, zone %s, "
+            "%lld ms\n",
+            (unsigned long long)st->files, (unsigned long long)(st->bytes >> 20),
+            (unsigned long long)st->lines, (unsigned long long)st->blank,
+            (unsigned long long)st->malformed, (unsigned long long)st->bad_utf8,
+            (unsigned long long)st->truncated, (unsigned long long)st->records,
+            l->scan.set.n, l->scan.set.dropped_sidechain, l->tz.name,
+            (long long)l->elapsed_ms);
+  } else if (bad) {
+    fprintf(app->err,
+            "tokmeter: skipped %llu malformed line%s (--verbose lists them)\n",
+            (unsigned long long)bad, bad == 1 ? "" : "s");
+  }
+}
+
+unsigned load_term_width(struct app *app)
+{
+  struct winsize ws;
+  const char *cols = getenv("COLUMNS");
+
+  if (app->out_tty && !ioctl(fileno(app->out), TIOCGWINSZ, &ws) && ws.ws_col)
+    return ws.ws_col;
+  if (cols && atoi(cols) > 0)
+    return (unsigned)atoi(cols);
+  return 0;
+}

@@ -1,0 +1,170 @@
+/* 5-hour billing windows. */
+/* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/blocks.h"
+#include "core/civil.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define HOUR_MS 3600000LL
+
+void block_list_init(struct block_list *bl)
+{
+  memset(bl, 0, sizeof(*bl));
+  strtab_init(&bl->names);
+}
+
+void block_list_release(struct block_list *bl)
+{
+  size_t i;
+
+  for (i = 0; i < bl->n; i++)
+    free(bl->v[i].models);
+  free(bl->v);
+  strtab_release(&bl->names);
+  memset(bl, 0, sizeof(*bl));
+}
+
+static struct block *push(struct block_list *bl)
+{
+  struct block *b;
+
+  bl->v = xgrow(bl->v, &bl->cap, bl->n + 1, sizeof(*bl->v));
+  b = &bl->v[bl->n++];
+  memset(b, 0, sizeof(*b));
+  return b;
+}
+
+static void add_model(struct block *b, uint32_t name)
+{
+  size_t i;
+
+  for (i = 0; i < b->nmodels; i++)
+    if (b->models[i] == name)
+      return;
+  b->models =
+      xgrow(b->models, &b->capmodels, b->nmodels + 1, sizeof(*b->models));
+  b->models[b->nmodels++] = name;
+}
+
+static void add_event(struct block_list *bl, struct block *b,
+                      const struct event *ev, const struct strtab *st,
+                      struct pricer *pr, struct buf *tmp)
+{
+  const char *m = strtab_get(st, ev->model);
+  int priced;
+  double cost = pricer_cost(pr, ev, &priced);
+
+  if (!b->entries)
+    b->first_ms = ev->ts_ms;
+  b->last_ms = ev->ts_ms;
+  b->entries++;
+  tokens_add(&b->tok, &ev->tok);
+  b->cost += cost;
+  if (!priced)
+    b->unpriced_tokens += tokens_total(&ev->tok);
+  if (!b->limit_reset && ev->limit_reset)
+    b->limit_reset = ev->limit_reset;
+  if (m && strcmp(m, "<synthetic>")) {
+    buf_reset(tmp);
+    buf_adds(tmp, m);
+    if (ev->flags & EVENT_FAST)
+      buf_adds(tmp, "-fast");
+    add_model(b, strtab_intern(&bl->names, tmp->data, tmp->len));
+  }
+}
+
+void blocks_build(struct block_list *bl, const struct dedup *set,
+                  const struct project_map *pm, const struct agg_filter *f,
+                  int64_t duration_ms, int64_t now_ms)
+{
+  struct agg_filter all = *f;
+  struct block *cur = NULL;
+  struct buf tmp = BUF_INIT;
+  size_t i;
+
+  all.since_day = INT64_MIN;
+  all.until_day = INT64_MAX;
+  for (i = 0; i < set->n; i++) {
+    const struct event *ev = &set->ev[i];
+
+    if (!agg_keep(&all, pm, ev))
+      continue;
+    if (cur && (ev->ts_ms - cur->start_ms > duration_ms ||
+                ev->ts_ms - cur->last_ms > duration_ms)) {
+      int64_t last = cur->last_ms;
+
+      if (ev->ts_ms - last > duration_ms) {
+        struct block *g = push(bl);
+
+        g->is_gap = 1;
+        g->start_ms = last + duration_ms;
+        g->end_ms = ev->ts_ms;
+      }
+      cur = NULL;
+    }
+    if (!cur) {
+      cur = push(bl);
+      cur->start_ms = civil_floor_div(ev->ts_ms, HOUR_MS) * HOUR_MS;
+      cur->end_ms = cur->start_ms + duration_ms;
+    }
+    add_event(bl, cur, ev, &set->strs, f->pricer, &tmp);
+    cur = &bl->v[bl->n - 1];
+  }
+  if (cur && now_ms - cur->last_ms < duration_ms && now_ms < cur->end_ms)
+    cur->is_active = 1;
+  buf_release(&tmp);
+}
+
+void block_burn_rate(const struct block *b, struct burn_rate *out)
+{
+  double minutes = (double)(b->last_ms - b->first_ms) / 60000.0;
+
+  memset(out, 0, sizeof(*out));
+  if (b->is_gap || b->entries == 0 || minutes <= 0)
+    return;
+  out->valid = 1;
+  out->tokens_per_minute = (double)tokens_total(&b->tok) / minutes;
+  out->tokens_per_minute_indicator =
+      (double)(b->tok.input + b->tok.output) / minutes;
+  out->cost_per_hour = b->cost / minutes * 60.0;
+}
+
+void block_projection(const struct block *b, int64_t now_ms,
+                      struct projection *out)
+{
+  struct burn_rate br;
+  double remaining;
+
+  memset(out, 0, sizeof(*out));
+  block_burn_rate(b, &br);
+  if (!b->is_active || !br.valid)
+    return;
+  remaining = round((double)(b->end_ms - now_ms) / 60000.0);
+  if (remaining < 0)
+    remaining = 0;
+  out->valid = 1;
+  out->remaining_minutes = (int64_t)remaining;
+  out->total_tokens = (uint64_t)llround((double)tokens_total(&b->tok) +
+                                        br.tokens_per_minute * remaining);
+  out->total_cost =
+      round((b->cost + br.cost_per_hour / 60.0 * remaining) * 100.0) / 100.0;
+}
+
+uint64_t blocks_max_tokens(const struct block_list *bl)
+{
+  uint64_t max = 0;
+  size_t i;
+
+  for (i = 0; i < bl->n; i++) {
+    uint64_t t = tokens_total(&bl->v[i].tok);
+
+    if (!bl->v[i].is_gap && !bl->v[i].is_active && t > max)
+      max = t;
+  }
+  return max;
+}
