@@ -65,8 +65,7 @@ static int parse_day(const char *s, int64_t *day, const char *what,
   return 0;
 }
 
-int report_opt(struct report_opts *ro, int c, const char *arg,
-               struct app *app)
+int report_opt(struct report_opts *ro, int c, const char *arg, struct app *app)
 {
   switch (c) {
   case 's':
@@ -106,8 +105,9 @@ int report_opt(struct report_opts *ro, int c, const char *arg,
     else if (!strcmp(arg, "display"))
       ro->mode = COST_DISPLAY;
     else {
-      cmd_error(app, "invalid --mode '%s' (expected auto, calculate or "
-                     "display)",
+      cmd_error(app,
+                "invalid --mode '%s' (expected auto, calculate or "
+                "display)",
                 arg);
       return -1;
     }
@@ -299,8 +299,8 @@ static void print_issues(const struct loaded *l, struct app *app)
   for (i = 0; i < l->scan.nissues; i++) {
     const struct scan_issue *is = &l->scan.issues[i];
 
-    fprintf(app->err, "tokmeter: %s:%llu: %s\n",
-            l->disc.files[is->file].path, (unsigned long long)is->line,
+    fprintf(app->err, "tokmeter: %s:%llu: %s\n", l->disc.files[is->file].path,
+            (unsigned long long)is->line,
             is->kind == SCAN_BAD_UTF8 ? "invalid UTF-8, line skipped"
                                       : "malformed line skipped");
   }
@@ -319,7 +319,8 @@ void load_print_notes(const struct loaded *l, const struct report_opts *ro,
             "malformed, %llu invalid UTF-8, %llu unfinished), %llu usage "
             "records, %zu API calls, %zu sidechain replays dropped, zone %s, "
             "%lld ms\n",
-            (unsigned long long)st->files, (unsigned long long)(st->bytes >> 20),
+            (unsigned long long)st->files,
+            (unsigned long long)(st->bytes >> 20),
             (unsigned long long)st->lines, (unsigned long long)st->blank,
             (unsigned long long)st->malformed, (unsigned long long)st->bad_utf8,
             (unsigned long long)st->truncated, (unsigned long long)st->records,

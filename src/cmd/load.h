@@ -20,19 +20,19 @@ enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 struct report_opts {
   const char *since, *until; /* as given */
   int64_t since_day, until_day;
-  const char *tz_name;       /* NULL: local */
+  const char *tz_name; /* NULL: local */
   enum out_format format;
   int breakdown;
   const char *project;
   int order_desc, order_set;
   enum cost_mode mode;
   int no_color;
-  const char **dirs;         /* --claude-dir, repeatable */
+  const char **dirs; /* --claude-dir, repeatable */
   size_t ndirs;
   int verbose;
   int threads;
-  int compact;               /* --compact: narrow table */
-  const char *prices_file;   /* --prices FILE (default: user config) */
+  int compact;             /* --compact: narrow table */
+  const char *prices_file; /* --prices FILE (default: user config) */
 };
 
 /* Everything loaded for a report; owns all of it. */
@@ -73,7 +73,10 @@ enum {
       {"threads", required_argument, NULL, OPT_THREADS},                       \
       {"compact", no_argument, NULL, OPT_COMPACT},                             \
       {"prices", required_argument, NULL, OPT_PRICES},                         \
-      {"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'}
+      {"verbose", no_argument, NULL, 'v'},                                     \
+  {                                                                            \
+    "help", no_argument, NULL, 'h'                                             \
+  }
 
 /* Help text for the shared options. */
 extern const char load_options_help[];
@@ -85,8 +88,7 @@ void report_opts_release(struct report_opts *ro);
  * Handles one shared option. Returns 1 if it was one (and valid), 0 if the
  * command must handle it, -1 after printing a usage error.
  */
-int report_opt(struct report_opts *ro, int c, const char *arg,
-               struct app *app);
+int report_opt(struct report_opts *ro, int c, const char *arg, struct app *app);
 
 /* Checks the dates and the zone after parsing; -1 after a usage error. */
 int report_opts_finish(struct report_opts *ro, struct app *app);

@@ -26,7 +26,7 @@ static const char *json_array_name(enum agg_by by)
 
 static const char *json_key_name(enum agg_by by)
 {
-  static const char *const n[] = {"date",    "week",    "month",
+  static const char *const n[] = {"date",      "week",    "month",
                                   "sessionId", "project", "modelName"};
   return n[by];
 }
@@ -109,8 +109,8 @@ static void json_breakdown(struct jsonw *w, const struct agg *a,
   jsonw_arr_end(w);
 }
 
-static void json_fields(struct jsonw *w, const struct agg *a,
-                        struct field *f, size_t n)
+static void json_fields(struct jsonw *w, const struct agg *a, struct field *f,
+                        size_t n)
 {
   char ts[32];
   size_t i, k;
@@ -154,19 +154,22 @@ static size_t token_fields(struct field *f, const struct agg_row *r)
 {
   size_t n = 0;
 
-  f[n++] = (struct field){"cacheCreationTokens", F_UINT,
-                          tokens_cache_write(&r->tok), 0, NULL, NULL};
-  f[n++] = (struct field){"cacheReadTokens", F_UINT, r->tok.cache_read, 0,
-                          NULL, NULL};
+  f[n++] = (struct field){"cacheCreationTokens",
+                          F_UINT,
+                          tokens_cache_write(&r->tok),
+                          0,
+                          NULL,
+                          NULL};
+  f[n++] = (struct field){
+      "cacheReadTokens", F_UINT, r->tok.cache_read, 0, NULL, NULL};
   f[n++] = (struct field){"calls", F_UINT, r->calls, 0, NULL, NULL};
   f[n++] = (struct field){"inputTokens", F_UINT, r->tok.input, 0, NULL, NULL};
-  f[n++] = (struct field){"outputTokens", F_UINT, r->tok.output, 0, NULL,
-                          NULL};
+  f[n++] = (struct field){"outputTokens", F_UINT, r->tok.output, 0, NULL, NULL};
   f[n++] = (struct field){"totalCost", F_DOUBLE, 0, r->cost, NULL, NULL};
   f[n++] = (struct field){"totalTokens", F_UINT, tokens_total(&r->tok), 0,
-                          NULL, NULL};
-  f[n++] = (struct field){"unpricedTokens", F_UINT, r->unpriced_tokens, 0,
-                          NULL, NULL};
+                          NULL,          NULL};
+  f[n++] = (struct field){
+      "unpricedTokens", F_UINT, r->unpriced_tokens, 0, NULL, NULL};
   return n;
 }
 
@@ -176,23 +179,26 @@ static void json_row(struct jsonw *w, const struct agg *a,
   struct field f[20];
   size_t n = token_fields(f, r);
 
-  f[n++] = (struct field){json_key_name(by), F_STR, 0, 0,
-                          strtab_get(&a->names, r->key), NULL};
+  f[n++] = (struct field){
+      json_key_name(by), F_STR, 0, 0, strtab_get(&a->names, r->key), NULL};
   if (by == AGG_MODEL) {
-    f[n++] = (struct field){"unpriced", F_BOOL, r->unpriced_tokens > 0, 0,
-                            NULL, NULL};
+    f[n++] = (struct field){"unpriced", F_BOOL, r->unpriced_tokens > 0,
+                            0,          NULL,   NULL};
   } else {
     f[n++] = (struct field){"modelBreakdowns", F_BREAKDOWN, 0, 0, NULL, r};
     f[n++] = (struct field){"modelsUsed", F_USED, 0, 0, NULL, r};
   }
   if (by == AGG_SESSION || by == AGG_PROJECT || by == AGG_MODEL) {
-    f[n++] = (struct field){"firstActivity", F_TS, (uint64_t)r->first_ms, 0,
-                            NULL, NULL};
+    f[n++] = (struct field){
+        "firstActivity", F_TS, (uint64_t)r->first_ms, 0, NULL, NULL};
     f[n++] = (struct field){"lastActivity", F_TS, (uint64_t)r->last_ms, 0,
-                            NULL, NULL};
+                            NULL,           NULL};
   }
   if (by == AGG_SESSION)
-    f[n++] = (struct field){"projectPath", F_STR, 0, 0,
+    f[n++] = (struct field){"projectPath",
+                            F_STR,
+                            0,
+                            0,
                             r->project ? strtab_get(&a->names, r->project)
                                        : "(unknown)",
                             NULL};
@@ -235,4 +241,301 @@ end:
   jsonw_obj_end(&w);
   buf_addch(out, '\n');
   return jsonw_finish(&w);
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+enum col {
+  C_KEY,
+  C_PROJECT,
+  C_MODELS,
+  C_CALLS,
+  C_INPUT,
+  C_OUTPUT,
+  C_CWRITE,
+  C_CREAD,
+  C_TOTAL,
+  C_COST,
+  C_LAST,
+  C_N
+};
+
+struct colspec {
+  const char *title;
+  enum table_align align;
+  int priority;
+};
+
+static const struct colspec colspecs[C_N] = {
+    [C_KEY] = {NULL, TABLE_LEFT, TABLE_KEEP},
+    [C_PROJECT] = {"Project", TABLE_LEFT, 75},
+    [C_MODELS] = {"Models", TABLE_LEFT, 20},
+    [C_CALLS] = {"Calls", TABLE_RIGHT, 25},
+    [C_INPUT] = {"Input", TABLE_RIGHT, 50},
+    [C_OUTPUT] = {"Output", TABLE_RIGHT, 60},
+    [C_CWRITE] = {"Cache Create", TABLE_RIGHT, 30},
+    [C_CREAD] = {"Cache Read", TABLE_RIGHT, 40},
+    [C_TOTAL] = {"Total Tokens", TABLE_RIGHT, 90},
+    [C_COST] = {"Cost (USD)", TABLE_RIGHT, 100},
+    [C_LAST] = {"Last Activity", TABLE_RIGHT, 70},
+};
+
+static int col_used(enum agg_by by, enum col c)
+{
+  switch (c) {
+  case C_PROJECT:
+    return by == AGG_SESSION;
+  case C_MODELS:
+    return by != AGG_MODEL;
+  case C_CALLS:
+    return by == AGG_MODEL || by == AGG_PROJECT;
+  case C_LAST:
+    return by == AGG_SESSION || by == AGG_PROJECT;
+  default:
+    return 1;
+  }
+}
+
+static void set_tokens(struct table *t, size_t row, size_t col, uint64_t v,
+                       int compact, struct buf *tmp)
+{
+  buf_reset(tmp);
+  if (compact)
+    fmt_tokens_compact(tmp, v);
+  else
+    fmt_uint(tmp, v);
+  table_set(t, row, col, tmp->data);
+}
+
+static void set_cost(struct table *t, size_t row, size_t col, double cost,
+                     uint64_t unpriced, uint64_t total, struct buf *tmp)
+{
+  buf_reset(tmp);
+  if (unpriced && unpriced >= total && cost == 0) {
+    buf_adds(tmp, "unpriced");
+  } else {
+    fmt_usd(tmp, cost);
+    if (unpriced)
+      buf_addch(tmp, '*');
+  }
+  table_set(t, row, col, tmp->data);
+}
+
+/* Fills the token and cost columns of one row. */
+static void fill_numbers(struct table *t, size_t row, const size_t *ix,
+                         const struct tokens *tok, double cost,
+                         uint64_t unpriced, uint64_t calls, int compact,
+                         struct buf *tmp)
+{
+  if (ix[C_CALLS] != SIZE_MAX)
+    set_tokens(t, row, ix[C_CALLS], calls, 0, tmp);
+  set_tokens(t, row, ix[C_INPUT], tok->input, compact, tmp);
+  set_tokens(t, row, ix[C_OUTPUT], tok->output, compact, tmp);
+  set_tokens(t, row, ix[C_CWRITE], tokens_cache_write(tok), compact, tmp);
+  set_tokens(t, row, ix[C_CREAD], tok->cache_read, compact, tmp);
+  set_tokens(t, row, ix[C_TOTAL], tokens_total(tok), compact, tmp);
+  set_cost(t, row, ix[C_COST], cost, unpriced, tokens_total(tok), tmp);
+}
+
+static void models_cell(const struct agg *a, const struct agg_row *r,
+                        struct buf *cell, struct buf *tmp)
+{
+  size_t i;
+
+  buf_reset(cell);
+  for (i = 0; i < r->nused; i++) {
+    render_short_model(strtab_get(&a->names, r->used[i]), tmp);
+    buf_addf(cell, "%s- %s", i ? "\n" : "", tmp->data);
+  }
+}
+
+static void key_cell(const struct agg *a, const struct agg_row *r,
+                     enum agg_by by, struct buf *cell)
+{
+  const char *k = strtab_get(&a->names, r->key);
+
+  buf_reset(cell);
+  /* Session ids are UUIDs: the first block is enough to tell them apart
+   * on screen; JSON and CSV carry the whole id. */
+  if (by == AGG_SESSION && strlen(k) == 36 && k[8] == '-')
+    buf_add(cell, k, 8);
+  else
+    buf_adds(cell, k);
+}
+
+static void add_row(struct table *t, const struct agg *a,
+                    const struct agg_row *r, const struct render_opts *o,
+                    const size_t *ix, struct buf *cell, struct buf *tmp)
+{
+  size_t row = table_add_row(t, TABLE_ROW_NORMAL), i;
+
+  key_cell(a, r, o->by, cell);
+  table_set(t, row, ix[C_KEY], cell->data);
+  if (ix[C_PROJECT] != SIZE_MAX && r->project)
+    table_set(t, row, ix[C_PROJECT], strtab_get(&a->names, r->project));
+  if (ix[C_MODELS] != SIZE_MAX) {
+    models_cell(a, r, cell, tmp);
+    table_set(t, row, ix[C_MODELS], cell->data);
+  }
+  if (ix[C_LAST] != SIZE_MAX) {
+    char ts[32];
+
+    civil_fmt_iso_ms(r->last_ms, ts);
+    ts[16] = '\0';
+    ts[10] = ' ';
+    table_set(t, row, ix[C_LAST], ts);
+  }
+  fill_numbers(t, row, ix, &r->tok, r->cost, r->unpriced_tokens, r->calls,
+               o->compact, tmp);
+  if (!o->breakdown || o->by == AGG_MODEL)
+    return;
+  for (i = 0; i < r->nmodels; i++) {
+    const struct agg_model *m = &r->models[i];
+    size_t sub = table_add_row(t, TABLE_ROW_SUB);
+
+    table_set(t, sub, ix[C_KEY], strtab_get(&a->names, m->name));
+    fill_numbers(t, sub, ix, &m->tok, m->cost,
+                 m->unpriced ? tokens_total(&m->tok) : 0, m->calls, o->compact,
+                 tmp);
+  }
+}
+
+int render_table(const struct agg *a, const struct render_opts *o,
+                 struct buf *out)
+{
+  struct buf cell = BUF_INIT, tmp = BUF_INIT;
+  struct table t;
+  size_t ix[C_N], i, row;
+  unsigned flags = (o->color ? TABLE_COLOR : 0) | (o->ascii ? TABLE_ASCII : 0);
+  int r;
+
+  table_init(&t);
+  if (o->title)
+    table_set_title(&t, o->title);
+  for (i = 0; i < C_N; i++) {
+    ix[i] = SIZE_MAX;
+    if (col_used(o->by, (enum col)i))
+      ix[i] =
+          table_add_col(&t, i == C_KEY ? key_title(o->by) : colspecs[i].title,
+                        colspecs[i].align, colspecs[i].priority);
+  }
+  for (i = 0; i < a->n; i++) {
+    if (o->breakdown && i)
+      table_add_row(&t, TABLE_ROW_SEP);
+    add_row(&t, a, &a->rows[i], o, ix, &cell, &tmp);
+  }
+  table_add_row(&t, TABLE_ROW_SEP);
+  row = table_add_row(&t, TABLE_ROW_TOTAL);
+  table_set(&t, row, ix[C_KEY], "Total");
+  fill_numbers(&t, row, ix, &a->total.tok, a->total.cost,
+               a->total.unpriced_tokens, a->total.calls, o->compact, &tmp);
+  r = table_render(&t, out, o->width, flags);
+  table_release(&t);
+  buf_release(&cell);
+  buf_release(&tmp);
+  return r;
+}
+
+void render_footer(const struct agg *a, const struct render_opts *o,
+                   struct buf *out)
+{
+  size_t i;
+
+  (void)o;
+  if (a->nunpriced) {
+    buf_adds(out, "* ");
+    fmt_uint(out, a->total.unpriced_tokens);
+    buf_addf(out,
+             " tokens of %zu model%s with no known price are not in the "
+             "costs: ",
+             a->nunpriced, a->nunpriced == 1 ? "" : "s");
+    for (i = 0; i < a->nunpriced; i++)
+      buf_addf(out, "%s%s", i ? ", " : "",
+               strtab_get(&a->names, a->unpriced[i]));
+    buf_adds(out, "\n  (add prices in ~/.config/tokmeter/prices.json)\n");
+  }
+  buf_adds(out, "Costs are API list-price estimates; subscription plans are "
+                "not billed per token.\n");
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+static void csv_numbers(struct buf *out, const struct tokens *tok, double cost,
+                        uint64_t unpriced)
+{
+  char d[JSONW_DTOA_MAX];
+
+  jsonw_dtoa(cost, 0, d);
+  buf_addf(out, ",%llu,%llu,%llu,%llu,%llu,%s,%llu",
+           (unsigned long long)tok->input, (unsigned long long)tok->output,
+           (unsigned long long)tokens_cache_write(tok),
+           (unsigned long long)tok->cache_read,
+           (unsigned long long)tokens_total(tok), d,
+           (unsigned long long)unpriced);
+}
+
+int render_csv(const struct agg *a, const struct render_opts *o,
+               struct buf *out)
+{
+  struct buf models = BUF_INIT;
+  char ts[32];
+  size_t i, k;
+  int extra = o->by == AGG_SESSION || o->by == AGG_PROJECT;
+
+  buf_adds(out, json_key_name(o->by));
+  if (o->by == AGG_SESSION)
+    buf_adds(out, ",project");
+  buf_adds(out, o->breakdown || o->by == AGG_MODEL ? "" : ",models");
+  if (o->breakdown && o->by != AGG_MODEL)
+    buf_adds(out, ",model");
+  buf_adds(out, ",calls,input_tokens,output_tokens,cache_creation_tokens,"
+                "cache_read_tokens,total_tokens,cost_usd,unpriced_tokens");
+  buf_adds(out, extra ? ",first_activity,last_activity\n" : "\n");
+  for (i = 0; i < a->n; i++) {
+    const struct agg_row *r = &a->rows[i];
+    const char *key = strtab_get(&a->names, r->key);
+    size_t nlines = o->breakdown && o->by != AGG_MODEL ? r->nmodels : 1;
+
+    for (k = 0; k < nlines; k++) {
+      fmt_csv_field(out, key, strlen(key));
+      if (o->by == AGG_SESSION) {
+        const char *p = r->project ? strtab_get(&a->names, r->project) : "";
+
+        buf_addch(out, ',');
+        fmt_csv_field(out, p, strlen(p));
+      }
+      if (o->breakdown && o->by != AGG_MODEL) {
+        const struct agg_model *m = &r->models[k];
+        const char *mn = strtab_get(&a->names, m->name);
+
+        buf_addch(out, ',');
+        fmt_csv_field(out, mn, strlen(mn));
+        buf_addf(out, ",%llu", (unsigned long long)m->calls);
+        csv_numbers(out, &m->tok, m->cost,
+                    m->unpriced ? tokens_total(&m->tok) : 0);
+      } else {
+        if (o->by != AGG_MODEL) {
+          size_t u;
+
+          buf_reset(&models);
+          for (u = 0; u < r->nused; u++)
+            buf_addf(&models, "%s%s", u ? ";" : "",
+                     strtab_get(&a->names, r->used[u]));
+          buf_addch(out, ',');
+          fmt_csv_field(out, models.data, models.len);
+        }
+        buf_addf(out, ",%llu", (unsigned long long)r->calls);
+        csv_numbers(out, &r->tok, r->cost, r->unpriced_tokens);
+      }
+      if (extra) {
+        civil_fmt_iso_ms(r->first_ms, ts);
+        buf_addf(out, ",%s", ts);
+        civil_fmt_iso_ms(r->last_ms, ts);
+        buf_addf(out, ",%s", ts);
+      }
+      buf_addch(out, '\n');
+    }
+  }
+  buf_release(&models);
+  return 0;
 }

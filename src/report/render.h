@@ -37,10 +37,11 @@ void render_short_model(const char *model, struct buf *out);
 /* Blocks (5-hour windows). */
 struct blocks_view {
   const struct block_list *bl;
-  const uint8_t *shown;  /* per block: 1 if it passes --active/--recent/dates */
+  const struct tz *tz;  /* zone for the table's times */
+  const uint8_t *shown; /* per block: 1 if it passes --active/--recent/dates */
   int64_t now_ms;
-  uint64_t token_limit;  /* 0 = none */
-  int limit_is_max;      /* the limit came from --token-limit max */
+  uint64_t token_limit; /* 0 = none */
+  int limit_is_max;     /* the limit came from --token-limit max */
 };
 
 int render_blocks_json(const struct blocks_view *v, struct buf *out);
