@@ -124,7 +124,9 @@ static int cmp_u64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-static int cmp_time(const void *pa, const void *pb)
+/* Time, then key, then the winner order: a total order, so the result
+ * does not depend on the order events were added in. */
+static int cmp_time(const void *pa, const void *pb, void *strs)
 {
   const struct event *a = pa, *b = pb;
 
@@ -136,7 +138,9 @@ static int cmp_time(const void *pa, const void *pb)
     return a->key[0] < b->key[0] ? -1 : 1;
   if (a->key[1] != b->key[1])
     return a->key[1] < b->key[1] ? -1 : 1;
-  return 0;
+  if (event_better(a, b, strs))
+    return -1;
+  return event_better(b, a, strs);
 }
 
 static int is_msg(const struct event *e)
@@ -165,7 +169,7 @@ void dedup_finish(struct dedup *d)
   }
   d->n = out;
   free(ids);
-  qsort(d->ev, d->n, sizeof(*d->ev), cmp_time);
+  qsort_r(d->ev, d->n, sizeof(*d->ev), cmp_time, &d->strs);
   /* Slots index the old positions; the set is read-only from here on. */
   free(d->slots);
   d->slots = NULL;

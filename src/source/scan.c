@@ -314,8 +314,8 @@ static int cmp_unit_size(const void *pa, const void *pb)
   return a->index < b->index ? -1 : a->index > b->index;
 }
 
-static size_t make_units(const struct discover *d, struct unit **out,
-                         uint64_t *total)
+static size_t make_units(const struct discover *d, uint64_t unit,
+                         struct unit **out, uint64_t *total)
 {
   struct unit *u = NULL;
   size_t n = 0, cap = 0, i;
@@ -327,7 +327,7 @@ static size_t make_units(const struct discover *d, struct unit **out,
 
     *total += size;
     do {
-      uint64_t b = size - a > UNIT_BYTES ? a + UNIT_BYTES : size;
+      uint64_t b = size - a > unit ? a + unit : size;
 
       u = xgrow(u, &cap, n + 1, sizeof(*u));
       memset(&u[n], 0, sizeof(u[n]));
@@ -352,7 +352,7 @@ static int thread_count(const struct scan_opts *o, uint64_t total,
 
   if (t > MAX_THREADS)
     t = MAX_THREADS;
-  if (total < 4u << 20)
+  if (o->threads <= 0 && total < 4u << 20)
     t = 1; /* not worth a thread */
   if ((size_t)t > nunits)
     t = nunits ? (int)nunits : 1;
@@ -460,7 +460,8 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   memset(&sh, 0, sizeof(sh));
   sh.d = d;
   sh.collect = o->collect_issues;
-  sh.nunits = make_units(d, &sh.units, &total);
+  sh.nunits = make_units(d, o->unit_bytes ? o->unit_bytes : UNIT_BYTES,
+                         &sh.units, &total);
   atomic_init(&sh.next, 0);
   atomic_init(&sh.done_bytes, 0);
   nt = thread_count(o, total, sh.nunits);

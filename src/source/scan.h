@@ -25,6 +25,7 @@ typedef void (*scan_progress_cb)(void *ctx, uint64_t done, uint64_t total);
 struct scan_opts {
   int threads;            /* 0: one per online CPU (at most 8) */
   int collect_issues;     /* keep file:line of every bad line */
+  uint64_t unit_bytes;    /* split files larger than this; 0: 32 MiB */
   scan_progress_cb progress; /* may be NULL */
   void *progress_ctx;
 };
