@@ -190,8 +190,10 @@ static void progress_cb(void *ctx, uint64_t done, uint64_t total)
   buf_adds(&b, " / ");
   fmt_uint(&b, total >> 20);
   buf_adds(&b, " MB");
-  if (done >= total)
-    buf_setlen(&b, 0), buf_adds(&b, "\r\033[K");
+  if (done >= total) {
+    buf_reset(&b);
+    buf_adds(&b, "\r\033[K");
+  }
   fputs(b.data, p->app->err);
   fflush(p->app->err);
   p->shown = 1;
@@ -315,17 +317,18 @@ void load_print_notes(const struct loaded *l, const struct report_opts *ro,
   if (ro->verbose) {
     print_issues(l, app);
     fprintf(app->err,
-            "tokmeter: %llu files, %llu MB, %llu lines (%llu blank, %llu "
-            "malformed, %llu invalid UTF-8, %llu unfinished), %llu usage "
-            "records, %zu API calls, %zu sidechain replays dropped, zone %s, "
-            "%lld ms\n",
+            "tokmeter: read %llu files, %llu MB, %llu lines in %lld ms\n"
+            "tokmeter: lines skipped: %llu blank, %llu malformed, %llu invalid "
+            "UTF-8, %llu unfinished (counted once complete)\n"
+            "tokmeter: %llu usage records, %zu API calls after dedup, %zu "
+            "sidechain replays dropped; days in %s\n",
             (unsigned long long)st->files,
             (unsigned long long)(st->bytes >> 20),
-            (unsigned long long)st->lines, (unsigned long long)st->blank,
-            (unsigned long long)st->malformed, (unsigned long long)st->bad_utf8,
-            (unsigned long long)st->truncated, (unsigned long long)st->records,
-            l->scan.set.n, l->scan.set.dropped_sidechain, l->tz.name,
-            (long long)l->elapsed_ms);
+            (unsigned long long)st->lines, (long long)l->elapsed_ms,
+            (unsigned long long)st->blank, (unsigned long long)st->malformed,
+            (unsigned long long)st->bad_utf8, (unsigned long long)st->truncated,
+            (unsigned long long)st->records, l->scan.set.n,
+            l->scan.set.dropped_sidechain, l->tz.name);
   } else if (bad) {
     fprintf(app->err,
             "tokmeter: skipped %llu malformed line%s (--verbose lists them)\n",

@@ -328,7 +328,7 @@ void agg_build(struct agg *a, const struct dedup *set,
 {
   struct buckets b = {0};
   struct buf tmp = BUF_INIT;
-  size_t i;
+  size_t i, kept;
 
   buckets_grow(&b);
   for (i = 0; i < set->n; i++) {
@@ -371,8 +371,16 @@ void agg_build(struct agg *a, const struct dedup *set,
     }
     add_to_row(&a->total, ev, model, cost, priced);
   }
-  for (i = 0; i < a->n; i++)
+  /* Rows of nothing (API-error records) are left out; totals keep them. */
+  for (i = kept = 0; i < a->n; i++) {
+    if (!tokens_total(&a->rows[i].tok) && a->rows[i].cost == 0) {
+      row_release(&a->rows[i]);
+      continue;
+    }
     finish_row(&a->rows[i]);
+    a->rows[kept++] = a->rows[i];
+  }
+  a->n = kept;
   finish_row(&a->total);
   qsort_r(a->rows, a->n, sizeof(*a->rows), cmp_row, &a->names);
   note_unpriced(a);

@@ -1,0 +1,195 @@
+/* Tests for src/core/blocks.c: 5-hour windows, gaps, activity, projection. */
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/blocks.h"
+#include "core/civil.h"
+
+#define H 3600000LL
+#define M 60000LL
+#define L (5 * H)
+
+static int64_t at(const char *ts)
+{
+  int64_t ms;
+
+  assert_int_equal(civil_parse_ts(ts, strlen(ts), &ms), 0);
+  return ms;
+}
+
+/* Builds a finished set with one call per timestamp. */
+static void make_set(struct dedup *d, const char *const *ts, size_t n,
+                     uint64_t tokens)
+{
+  size_t i;
+
+  dedup_init(d);
+  for (i = 0; i < n; i++) {
+    struct usage_rec r;
+    struct event ev;
+    char id[16];
+
+    memset(&r, 0, sizeof(r));
+    snprintf(id, sizeof(id), "m%zu", i);
+    r.msg_id = (struct span){id, strlen(id)};
+    r.req_id = (struct span){"r", 1};
+    r.model = (struct span){"claude-opus-4-5", 15};
+    r.ts_ms = at(ts[i]);
+    r.tok.input = tokens;
+    r.tok.output = tokens;
+    event_from_rec(&ev, &r, &d->strs, 0, 0);
+    dedup_add(d, &ev);
+  }
+  dedup_finish(d);
+}
+
+static void build(struct block_list *bl, struct dedup *d,
+                  struct price_table *pt, struct pricer *pr, int64_t now)
+{
+  struct agg_filter f;
+  struct tz utc;
+
+  tz_init_utc(&utc);
+  price_table_init(pt);
+  pricer_init(pr, COST_CALCULATE, pt, &d->strs);
+  memset(&f, 0, sizeof(f));
+  f.tz = &utc;
+  f.since_day = INT64_MIN;
+  f.until_day = INT64_MAX;
+  f.pricer = pr;
+  block_list_init(bl);
+  blocks_build(bl, d, NULL, &f, L, now);
+}
+
+static void done(struct block_list *bl, struct dedup *d, struct price_table *pt,
+                 struct pricer *pr)
+{
+  block_list_release(bl);
+  pricer_release(pr);
+  price_table_release(pt);
+  dedup_release(d);
+}
+
+static void test_checklist_13(void **state)
+{
+  /* §8 item 13: 10:17, 14:59, 15:20, 21:00 -> 10:00-15:00 (2 entries),
+   * 15:00-20:00 (1), gap 20:20-21:00, 21:00-02:00. */
+  static const char *const ts[] = {
+      "2026-03-10T10:17:00.000Z", "2026-03-10T14:59:00.000Z",
+      "2026-03-10T15:20:00.000Z", "2026-03-10T21:00:00.000Z"};
+  struct block_list bl;
+  struct dedup d;
+  struct price_table pt;
+  struct pricer pr;
+
+  (void)state;
+  make_set(&d, ts, 4, 10);
+  build(&bl, &d, &pt, &pr, at("2026-03-20T00:00:00.000Z"));
+  assert_int_equal(bl.n, 4);
+  assert_int_equal(bl.v[0].start_ms, at("2026-03-10T10:00:00.000Z"));
+  assert_int_equal(bl.v[0].end_ms, at("2026-03-10T15:00:00.000Z"));
+  assert_int_equal(bl.v[0].entries, 2);
+  assert_int_equal(bl.v[1].start_ms, at("2026-03-10T15:00:00.000Z"));
+  assert_int_equal(bl.v[1].entries, 1);
+  assert_true(bl.v[2].is_gap);
+  assert_int_equal(bl.v[2].start_ms, at("2026-03-10T20:20:00.000Z"));
+  assert_int_equal(bl.v[2].end_ms, at("2026-03-10T21:00:00.000Z"));
+  assert_int_equal(bl.v[2].entries, 0);
+  assert_int_equal(bl.v[3].start_ms, at("2026-03-10T21:00:00.000Z"));
+  assert_int_equal(bl.v[3].end_ms, at("2026-03-11T02:00:00.000Z"));
+  assert_false(bl.v[3].is_active);
+  /* Largest completed block: the first (2 calls x 20 tokens). */
+  assert_int_equal(blocks_max_tokens(&bl), 40);
+  done(&bl, &d, &pt, &pr);
+}
+
+static void test_exact_five_hours_is_same_block(void **state)
+{
+  /* Strictly more than 5 h starts a new block; exactly 5 h does not. */
+  static const char *const ts[] = {"2026-03-10T10:00:00.000Z",
+                                   "2026-03-10T15:00:00.000Z",
+                                   "2026-03-10T15:00:00.001Z"};
+  struct block_list bl;
+  struct dedup d;
+  struct price_table pt;
+  struct pricer pr;
+
+  (void)state;
+  make_set(&d, ts, 3, 1);
+  build(&bl, &d, &pt, &pr, at("2026-03-20T00:00:00.000Z"));
+  assert_int_equal(bl.n, 2);
+  assert_int_equal(bl.v[0].entries, 2);
+  assert_int_equal(bl.v[1].start_ms, at("2026-03-10T15:00:00.000Z"));
+  done(&bl, &d, &pt, &pr);
+}
+
+static void test_active_burn_and_projection(void **state)
+{
+  static const char *const ts[] = {"2026-03-10T10:30:00.000Z",
+                                   "2026-03-10T11:30:00.000Z"};
+  struct block_list bl;
+  struct dedup d;
+  struct price_table pt;
+  struct pricer pr;
+  struct burn_rate br;
+  struct projection pj;
+  int64_t now = at("2026-03-10T12:00:00.000Z");
+
+  (void)state;
+  make_set(&d, ts, 2, 3000); /* 6,000 tokens per call */
+  build(&bl, &d, &pt, &pr, now);
+  assert_int_equal(bl.n, 1);
+  assert_true(bl.v[0].is_active);
+  block_burn_rate(&bl.v[0], &br);
+  assert_true(br.valid);
+  /* 12,000 tokens over 60 minutes. */
+  assert_true(br.tokens_per_minute == 200.0);
+  assert_true(br.tokens_per_minute_indicator == 200.0);
+  block_projection(&bl.v[0], now, &pj);
+  assert_true(pj.valid);
+  assert_int_equal(pj.remaining_minutes, 180); /* block ends 15:00 */
+  assert_int_equal(pj.total_tokens, 12000 + 200 * 180);
+  /* opus-4-5: 3000 in x $5/M + 3000 out x $25/M = $0.09 per call. */
+  assert_true(bl.v[0].cost > 0.1799 && bl.v[0].cost < 0.1801);
+  assert_true(pj.total_cost == 0.72); /* 0.18 + 0.18/h x 3 h, rounded */
+  done(&bl, &d, &pt, &pr);
+  /* Five hours after the last call the block is over. */
+  make_set(&d, ts, 2, 3000);
+  build(&bl, &d, &pt, &pr, at("2026-03-10T16:30:00.000Z"));
+  assert_false(bl.v[0].is_active);
+  done(&bl, &d, &pt, &pr);
+}
+
+static void test_hour_floor_is_utc(void **state)
+{
+  /* A block starts at the UTC hour, whatever the report zone. */
+  static const char *const ts[] = {"2026-03-10T10:59:59.999+05:30"};
+  struct block_list bl;
+  struct dedup d;
+  struct price_table pt;
+  struct pricer pr;
+
+  (void)state;
+  make_set(&d, ts, 1, 1);
+  build(&bl, &d, &pt, &pr, at("2026-03-20T00:00:00.000Z"));
+  assert_int_equal(bl.v[0].start_ms, at("2026-03-10T05:00:00.000Z"));
+  done(&bl, &d, &pt, &pr);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_checklist_13),
+      cmocka_unit_test(test_exact_five_hours_is_same_block),
+      cmocka_unit_test(test_active_burn_and_projection),
+      cmocka_unit_test(test_hour_floor_is_utc),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
