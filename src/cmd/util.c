@@ -6,8 +6,8 @@
 #include "cmd/cmd.h"
 #include "util/banned.h"
 
-static void vmsg(struct app *app, const char *prefix, const char *fmt,
-                 va_list ap)
+__attribute__((format(printf, 3, 0))) static void
+vmsg(struct app *app, const char *prefix, const char *fmt, va_list ap)
 {
   fprintf(app->err, "tokmeter: %s", prefix);
   vfprintf(app->err, fmt, ap);

@@ -178,13 +178,18 @@ enum line_status ref_parse(const char *line, size_t len, struct buf *scratch,
 {
   struct refctx c;
   json_error_t jerr;
-  json_t *root = json_loadb(line, len, 0, &jerr);
+  json_t *root, *rtype, *data, *nested;
   enum line_status st = LINE_NO_USAGE;
-  json_t *rtype, *data, *nested;
 
   memset(&c, 0, sizeof(c));
   c.scratch = scratch;
   buf_reset(scratch);
+  /* jansson drops a raw NUL byte that follows a number or a literal (its
+   * one-byte push-back uses NUL to mean "empty"); JSON never allows one,
+   * so the reference refuses such lines before asking jansson. */
+  if (memchr(line, '\0', len))
+    return LINE_MALFORMED;
+  root = json_loadb(line, len, 0, &jerr);
   if (!root)
     return strstr(jerr.text, "unable to decode byte") ? LINE_BAD_UTF8
                                                       : LINE_MALFORMED;
