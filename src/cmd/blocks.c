@@ -79,7 +79,8 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
       break;
     case 'l':
     case OPT_TOKEN_LIMIT:
-      if (strcmp(optarg, "max") && (strtoull(optarg, &end, 10) == 0 || *end)) {
+      if (strcmp(optarg, "max") != 0 &&
+          (strtoull(optarg, &end, 10) == 0 || *end)) {
         cmd_error(app,
                   "invalid --token-limit '%s' (expected a number or "
                   "'max')",

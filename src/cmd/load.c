@@ -90,7 +90,7 @@ int report_opt(struct report_opts *ro, int c, const char *arg, struct app *app)
     ro->project = arg;
     return 1;
   case 'o':
-    if (strcmp(arg, "asc") && strcmp(arg, "desc")) {
+    if (strcmp(arg, "asc") != 0 && strcmp(arg, "desc") != 0) {
       cmd_error(app, "invalid --order '%s' (expected asc or desc)", arg);
       return -1;
     }

@@ -25,7 +25,7 @@ void pricer_init(struct pricer *p, enum cost_mode mode,
   p->prices = prices;
   p->st = st;
   p->n = st->n + 1;
-  p->cache = xcalloc(p->n, sizeof(*p->cache));
+  p->cache = xcalloc(p->n, sizeof(const struct price *));
   p->looked = xcalloc(p->n, 1);
 }
 

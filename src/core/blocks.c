@@ -69,7 +69,7 @@ static void add_event(struct block_list *bl, struct block *b,
     b->unpriced_tokens += tokens_total(&ev->tok);
   if (!b->limit_reset && ev->limit_reset)
     b->limit_reset = ev->limit_reset;
-  if (m && strcmp(m, "<synthetic>")) {
+  if (m && strcmp(m, "<synthetic>") != 0) {
     buf_reset(tmp);
     buf_adds(tmp, m);
     if (ev->flags & EVENT_FAST)

@@ -1,5 +1,6 @@
 /* Rendering 5-hour blocks as JSON (ccusage's shape), a table and CSV. */
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/civil.h"
@@ -62,10 +63,15 @@ static void json_block(struct jsonw *w, const struct blocks_view *v,
   jsonw_key(w, "entries");
   jsonw_uint(w, b->entries);
   jsonw_key(w, "id");
-  civil_fmt_iso_ms(b->start_ms, id + (b->is_gap ? 4 : 0));
-  if (b->is_gap)
-    memcpy(id, "gap-", 4);
-  jsonw_strz(w, id);
+  civil_fmt_iso_ms(b->start_ms, id);
+  if (b->is_gap) {
+    char gap[56];
+
+    snprintf(gap, sizeof(gap), "gap-%s", id);
+    jsonw_strz(w, gap);
+  } else {
+    jsonw_strz(w, id);
+  }
   jsonw_key(w, "isActive");
   jsonw_bool(w, b->is_active);
   jsonw_key(w, "isGap");

@@ -20,8 +20,9 @@ int prices_default_path(struct buf *out);
 
 /*
  * Applies the prices file at `path` (NULL: prices_default_path()) to t with
- * price_table_load_json(). A missing file, or no usable default path, is
- * not an error: returns 0 and t is unchanged. An unreadable file, one over
+ * price_table_load_json(). A missing default file, or no usable default
+ * path, is not an error: returns 0 and t is unchanged; a missing file the
+ * caller named is ERR_NOTFOUND. An unreadable file, one over
  * PRICES_FILE_MAX or an invalid one is an error naming the file (and the
  * line and column of a JSON syntax error); t is then unchanged.
  */

@@ -111,7 +111,7 @@ static int gitdir_from_file(const char *dotgit, const char *top,
   char *wt;
   size_t n;
 
-  if (read_small(dotgit, &txt) || strncmp(txt.data, "gitdir:", 7)) {
+  if (read_small(dotgit, &txt) || strncmp(txt.data, "gitdir:", 7) != 0) {
     buf_release(&txt);
     return -1;
   }

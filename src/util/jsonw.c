@@ -371,7 +371,7 @@ static size_t layout(const struct digits *dg, char *out)
     out[1] = '.';
     memset(out + 2, '0', (size_t)-kk);
     memcpy(out + 2 - kk, dg->d, (size_t)n);
-    len = (size_t)(2 - kk + n);
+    len = (size_t)2 + (size_t)-kk + (size_t)n;
   } else {
     out[len++] = dg->d[0];
     if (n > 1) {

@@ -94,9 +94,10 @@ uint32_t strtab_intern(struct strtab *t, const char *s, size_t len)
 {
   uint64_t h = hash64(s, len, STRTAB_SEED);
   uint32_t *slot = slot_for(t, s, len, h);
+  uint32_t found = *slot;
 
-  if (*slot)
-    return *slot;
+  if (found)
+    return found;
   if (t->n == t->cap) {
     t->cap *= 2;
     t->strs = xrealloc(t->strs, t->cap * sizeof(*t->strs));

@@ -114,7 +114,9 @@ static void test_missing_file_is_no_error(void **state)
 
   price_table_init(&t);
   buf_addf(&path, "%s/absent.json", fx->dir);
-  assert_int_equal(prices_load_user(&t, path.data, &e), 0);
+  /* A file the user named must exist. */
+  assert_int_equal(prices_load_user(&t, path.data, &e), ERR_NOTFOUND);
+  assert_non_null(strstr(e.msg, "absent.json"));
   assert_int_equal(t.n, price_builtin_n);
   assert_true(opus_output(&t) == 2.5e-05);
   /* No HOME and no XDG_CONFIG_HOME: nothing to read. */
