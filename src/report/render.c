@@ -439,19 +439,25 @@ int render_table(const struct agg *a, const struct render_opts *o,
 void render_footer(const struct agg *a, const struct render_opts *o,
                    struct buf *out)
 {
-  size_t i;
+  size_t i, col = 2;
 
   (void)o;
   if (a->nunpriced) {
     buf_adds(out, "* ");
     fmt_uint(out, a->total.unpriced_tokens);
-    buf_addf(out,
-             " tokens of %zu model%s with no known price are not in the "
-             "costs: ",
-             a->nunpriced, a->nunpriced == 1 ? "" : "s");
-    for (i = 0; i < a->nunpriced; i++)
-      buf_addf(out, "%s%s", i ? ", " : "",
-               strtab_get(&a->names, a->unpriced[i]));
+    buf_adds(out, " tokens have no known price and are not in the costs:\n ");
+    /* The model list wraps before 78 columns. */
+    for (i = 0; i < a->nunpriced; i++) {
+      const char *m = strtab_get(&a->names, a->unpriced[i]);
+      size_t n = strlen(m) + (i + 1 < a->nunpriced ? 1 : 0);
+
+      if (col + 1 + n > 78 && col > 2) {
+        buf_adds(out, "\n ");
+        col = 2;
+      }
+      buf_addf(out, " %s%s", m, i + 1 < a->nunpriced ? "," : "");
+      col += 1 + n;
+    }
     buf_adds(out, "\n  (add prices in ~/.config/tokmeter/prices.json)\n");
   }
   buf_adds(out, "Costs are API list-price estimates; subscription plans are "
