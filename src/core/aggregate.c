@@ -305,7 +305,8 @@ static int cmp_id_name(const void *pa, const void *pb, void *names)
 
 static void finish_row(struct agg_row *r)
 {
-  qsort(r->models, r->nmodels, sizeof(*r->models), cmp_model);
+  if (r->nmodels)
+    qsort(r->models, r->nmodels, sizeof(*r->models), cmp_model);
 }
 
 static void note_unpriced(struct agg *a)
@@ -318,8 +319,9 @@ static void note_unpriced(struct agg *a)
           xrealloc(a->unpriced, (a->nunpriced + 1) * sizeof(*a->unpriced));
       a->unpriced[a->nunpriced++] = a->total.models[i].name;
     }
-  qsort_r(a->unpriced, a->nunpriced, sizeof(*a->unpriced), cmp_id_name,
-          &a->names);
+  if (a->nunpriced)
+    qsort_r(a->unpriced, a->nunpriced, sizeof(*a->unpriced), cmp_id_name,
+            &a->names);
 }
 
 void agg_build(struct agg *a, const struct dedup *set,
@@ -382,7 +384,8 @@ void agg_build(struct agg *a, const struct dedup *set,
   }
   a->n = kept;
   finish_row(&a->total);
-  qsort_r(a->rows, a->n, sizeof(*a->rows), cmp_row, &a->names);
+  if (a->n)
+    qsort_r(a->rows, a->n, sizeof(*a->rows), cmp_row, &a->names);
   note_unpriced(a);
   free(b.v);
   free(b.used);
@@ -403,5 +406,6 @@ void agg_reverse(struct agg *a)
 
 void agg_sort_cost(struct agg *a)
 {
-  qsort_r(a->rows, a->n, sizeof(*a->rows), cmp_row_cost, &a->names);
+  if (a->n)
+    qsort_r(a->rows, a->n, sizeof(*a->rows), cmp_row_cost, &a->names);
 }

@@ -59,9 +59,9 @@ int prices_load_user(struct price_table *t, const char *path, struct err *e)
   if (rc == 0)
     rc = price_table_load_json(t, text.data, text.len, path, e);
   else if (rc == 1)
-    rc = explicit ? err_set(e, ERR_NOTFOUND, "cannot open '%s': no such file",
-                            path)
-                  : 0; /* no user file is the usual case */
+    rc = explicit
+             ? err_set(e, ERR_NOTFOUND, "cannot open '%s': no such file", path)
+             : 0; /* no user file is the usual case */
   buf_release(&text);
   buf_release(&def);
   return rc;

@@ -442,7 +442,8 @@ static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
       is.line += base[ws[t].issue_unit[i]];
       r->issues[r->nissues++] = is;
     }
-  qsort(r->issues, r->nissues, sizeof(*r->issues), cmp_issue);
+  if (r->nissues)
+    qsort(r->issues, r->nissues, sizeof(*r->issues), cmp_issue);
   free(order);
   free(acc);
   free(base);

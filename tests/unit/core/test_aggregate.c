@@ -35,7 +35,7 @@ static void make_set(struct dedup *d, const struct ev_spec *s, size_t n)
   for (i = 0; i < n; i++) {
     struct usage_rec r;
     struct event ev;
-    char id[16];
+    char id[32];
 
     memset(&r, 0, sizeof(r));
     snprintf(id, sizeof(id), "m%zu", i);

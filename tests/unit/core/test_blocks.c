@@ -33,7 +33,7 @@ static void make_set(struct dedup *d, const char *const *ts, size_t n,
   for (i = 0; i < n; i++) {
     struct usage_rec r;
     struct event ev;
-    char id[16];
+    char id[32];
 
     memset(&r, 0, sizeof(r));
     snprintf(id, sizeof(id), "m%zu", i);
