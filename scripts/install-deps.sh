@@ -3,7 +3,7 @@
 # Idempotent: prints nothing but a one-line summary when all are present.
 #   scripts/install-deps.sh          build + test packages
 #   scripts/install-deps.sh --fuzz   also clang and its libFuzzer runtime
-#   scripts/install-deps.sh --bench  also node/npm and hyperfine (benchmarks)
+#   scripts/install-deps.sh --bench  also node/npm and GNU time (benchmarks)
 set -eu
 
 # build: compiler, cmake, pkg-config; libraries: jansson (JSON), cmocka
@@ -12,7 +12,7 @@ pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libcmocka-dev tzdata gi
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-  --bench) pkgs="$pkgs nodejs npm hyperfine" ;;
+  --bench) pkgs="$pkgs nodejs npm time" ;;
   *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
