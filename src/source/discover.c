@@ -74,6 +74,20 @@ static void add_root(struct discover *d, const char *path)
   d->roots[d->nroots++] = xstrdup(path);
 }
 
+/* JavaScript's String.trim() set, as far as ASCII goes. */
+static int is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f';
+}
+
+static int all_space(const char *s)
+{
+  while (is_space(*s))
+    s++;
+  return !*s;
+}
+
 static int roots_from_list(struct discover *d, const char *list,
                            const char *home, struct err *e)
 {
@@ -123,7 +137,8 @@ int discover_roots(struct discover *d, const struct discover_env *env,
       }
       add_root(d, dir.data);
     }
-  } else if (env->config_dir) {
+  } else if (env->config_dir && !all_space(env->config_dir)) {
+    /* Empty or blank counts as unset, as ccusage trims it first. */
     r = roots_from_list(d, env->config_dir, env->home, e);
   } else {
     if (env->xdg_config && *env->xdg_config)
