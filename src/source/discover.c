@@ -101,9 +101,9 @@ static int roots_from_list(struct discover *d, const char *list,
     const char *s = p;
 
     p += n + (c ? 1 : 0);
-    while (n && (*s == ' ' || *s == '\t'))
+    while (n && is_space(*s))
       s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    while (n && is_space(s[n - 1]))
       n--;
     if (!n)
       continue;
