@@ -222,10 +222,15 @@ static void walk(struct discover *d, struct buf *path, size_t root, int depth)
   closedir(dir);
 }
 
-static int cmp_path(const void *a, const void *b)
+/* Ties (one file under two nested roots) by root, as qsort is not stable. */
+static int cmp_path(const void *pa, const void *pb)
 {
-  return strcmp(((const struct source_file *)a)->path,
-                ((const struct source_file *)b)->path);
+  const struct source_file *a = pa, *b = pb;
+  int c = strcmp(a->path, b->path);
+
+  if (c)
+    return c;
+  return a->root < b->root ? -1 : a->root > b->root;
 }
 
 int discover_files(struct discover *d, struct err *e)
@@ -241,7 +246,7 @@ int discover_files(struct discover *d, struct err *e)
   }
   buf_release(&path);
   qsort(d->files, d->nfiles, sizeof(*d->files), cmp_path);
-  /* The same file reached through two roots is read once. */
+  /* The same file reached through two roots is read once, first root's. */
   for (i = 0; i < d->nfiles; i++) {
     if (out && !strcmp(d->files[out - 1].path, d->files[i].path)) {
       free(d->files[i].path);
