@@ -79,11 +79,14 @@ static int origin_name(const char *gitdir, struct buf *out)
     p = eol + 1;
   }
   if (url && n) {
-    /* host:owner/repo.git, https://host/owner/repo(.git)(/) */
+    /* host:owner/repo.git, https://host/owner/repo(.git)(/), and a local
+     * /path/repo/.git */
     while (n && url[n - 1] == '/')
       n--;
     if (n > 4 && !memcmp(url + n - 4, ".git", 4))
       n -= 4;
+    while (n && url[n - 1] == '/')
+      n--;
     {
       size_t s = n;
 
