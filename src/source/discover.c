@@ -245,7 +245,8 @@ int discover_files(struct discover *d, struct err *e)
     walk(d, &path, i, 0);
   }
   buf_release(&path);
-  qsort(d->files, d->nfiles, sizeof(*d->files), cmp_path);
+  if (d->nfiles > 1) /* files is NULL when empty: qsort wants non-NULL */
+    qsort(d->files, d->nfiles, sizeof(*d->files), cmp_path);
   /* The same file reached through two roots is read once, first root's. */
   for (i = 0; i < d->nfiles; i++) {
     if (out && !strcmp(d->files[out - 1].path, d->files[i].path)) {

@@ -339,7 +339,8 @@ static size_t make_units(const struct discover *d, uint64_t unit,
       a = b;
     } while (a < size);
   }
-  qsort(u, n, sizeof(*u), cmp_unit_size);
+  if (n > 1) /* u is NULL without files: qsort wants non-NULL */
+    qsort(u, n, sizeof(*u), cmp_unit_size);
   *out = u;
   return n;
 }
