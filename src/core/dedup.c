@@ -169,7 +169,7 @@ void dedup_finish(struct dedup *d)
   }
   d->n = out;
   free(ids);
-  if (d->n)
+  if (d->n > 1) /* ev is NULL when empty: qsort_r wants non-NULL */
     qsort_r(d->ev, d->n, sizeof(*d->ev), cmp_time, &d->strs);
   /* Slots index the old positions; the set is read-only from here on. */
   free(d->slots);

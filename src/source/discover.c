@@ -74,6 +74,20 @@ static void add_root(struct discover *d, const char *path)
   d->roots[d->nroots++] = xstrdup(path);
 }
 
+/* JavaScript's String.trim() set, as far as ASCII goes. */
+static int is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f';
+}
+
+static int all_space(const char *s)
+{
+  while (is_space(*s))
+    s++;
+  return !*s;
+}
+
 static int roots_from_list(struct discover *d, const char *list,
                            const char *home, struct err *e)
 {
@@ -87,9 +101,9 @@ static int roots_from_list(struct discover *d, const char *list,
     const char *s = p;
 
     p += n + (c ? 1 : 0);
-    while (n && (*s == ' ' || *s == '\t'))
+    while (n && is_space(*s))
       s++, n--;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    while (n && is_space(s[n - 1]))
       n--;
     if (!n)
       continue;
@@ -123,7 +137,8 @@ int discover_roots(struct discover *d, const struct discover_env *env,
       }
       add_root(d, dir.data);
     }
-  } else if (env->config_dir) {
+  } else if (env->config_dir && !all_space(env->config_dir)) {
+    /* Empty or blank counts as unset, as ccusage trims it first. */
     r = roots_from_list(d, env->config_dir, env->home, e);
   } else {
     if (env->xdg_config && *env->xdg_config)
@@ -207,10 +222,15 @@ static void walk(struct discover *d, struct buf *path, size_t root, int depth)
   closedir(dir);
 }
 
-static int cmp_path(const void *a, const void *b)
+/* Ties (one file under two nested roots) by root, as qsort is not stable. */
+static int cmp_path(const void *pa, const void *pb)
 {
-  return strcmp(((const struct source_file *)a)->path,
-                ((const struct source_file *)b)->path);
+  const struct source_file *a = pa, *b = pb;
+  int c = strcmp(a->path, b->path);
+
+  if (c)
+    return c;
+  return a->root < b->root ? -1 : a->root > b->root;
 }
 
 int discover_files(struct discover *d, struct err *e)
@@ -225,9 +245,9 @@ int discover_files(struct discover *d, struct err *e)
     walk(d, &path, i, 0);
   }
   buf_release(&path);
-  if (d->nfiles)
+  if (d->nfiles > 1) /* files is NULL when empty: qsort wants non-NULL */
     qsort(d->files, d->nfiles, sizeof(*d->files), cmp_path);
-  /* The same file reached through two roots is read once. */
+  /* The same file reached through two roots is read once, first root's. */
   for (i = 0; i < d->nfiles; i++) {
     if (out && !strcmp(d->files[out - 1].path, d->files[i].path)) {
       free(d->files[i].path);

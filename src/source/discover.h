@@ -20,9 +20,10 @@ struct source_file {
 
 /*
  * Where to look, following transcript-format.md §1: explicit directories
- * (--claude-dir) win; else CLAUDE_CONFIG_DIR (comma list) if set; else
- * $XDG_CONFIG_HOME/claude (or ~/.config/claude) and ~/.claude. Each root is
- * a "projects" directory. Everything here is owned by the struct.
+ * (--claude-dir) win; else CLAUDE_CONFIG_DIR (comma list) if set and not
+ * blank; else $XDG_CONFIG_HOME/claude (or ~/.config/claude) and ~/.claude.
+ * Each root is a "projects" directory. Everything here is owned by the
+ * struct.
  */
 struct discover {
   char **roots; /* absolute-or-given paths of projects/ directories */

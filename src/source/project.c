@@ -79,11 +79,14 @@ static int origin_name(const char *gitdir, struct buf *out)
     p = eol + 1;
   }
   if (url && n) {
-    /* host:owner/repo.git, https://host/owner/repo(.git)(/) */
+    /* host:owner/repo.git, https://host/owner/repo(.git)(/), and a local
+     * /path/repo/.git */
     while (n && url[n - 1] == '/')
       n--;
     if (n > 4 && !memcmp(url + n - 4, ".git", 4))
       n -= 4;
+    while (n && url[n - 1] == '/')
+      n--;
     {
       size_t s = n;
 
@@ -99,6 +102,64 @@ static int origin_name(const char *gitdir, struct buf *out)
 out:
   buf_release(&path);
   buf_release(&cfg);
+  return r;
+}
+
+/* Collapses "." and ".." components of an absolute path, in place. */
+static void collapse_path(struct buf *p)
+{
+  char *s = p->data;
+  size_t i = 0, o = 0, n = p->len;
+
+  while (i < n) {
+    size_t j;
+
+    while (i < n && s[i] == '/')
+      i++;
+    for (j = i; j < n && s[j] != '/'; j++)
+      ;
+    if (j - i == 2 && s[i] == '.' && s[i + 1] == '.') {
+      while (o > 0 && s[o - 1] != '/')
+        o--;
+      if (o > 0)
+        o--;
+    } else if (j > i && !(j - i == 1 && s[i] == '.')) {
+      s[o++] = '/';
+      memmove(s + o, s + i, j - i);
+      o += j - i;
+    }
+    i = j;
+  }
+  if (!o)
+    s[o++] = '/';
+  buf_setlen(p, o);
+}
+
+/*
+ * A linked worktree's git dir names the repository's own one in its
+ * "commondir" file (relative to it, usually "../.."). Replaces gitdir
+ * with that directory; -1 if there is no such file.
+ */
+static int common_dir(struct buf *gitdir)
+{
+  struct buf path = BUF_INIT, txt = BUF_INIT;
+  int r = -1;
+
+  buf_addf(&path, "%s/commondir", gitdir->data);
+  if (!read_small(path.data, &txt) && txt.len) {
+    size_t n = strcspn(txt.data, "\r\n");
+
+    buf_reset(&path);
+    if (txt.data[0] != '/')
+      buf_addf(&path, "%s/", gitdir->data);
+    buf_add(&path, txt.data, n);
+    collapse_path(&path);
+    buf_reset(gitdir);
+    buf_add(gitdir, path.data, path.len);
+    r = 0;
+  }
+  buf_release(&path);
+  buf_release(&txt);
   return r;
 }
 
@@ -125,7 +186,18 @@ static int gitdir_from_file(const char *dotgit, const char *top,
   buf_add(gitdir, v, n);
   buf_reset(maintop);
   buf_adds(maintop, top);
-  /* <main>/.git/worktrees/<name>: the repository is <main>. */
+  if (!common_dir(gitdir)) {
+    /* <main>/.git, or a bare repository (no main work tree): itself. */
+    n = gitdir->len;
+    buf_reset(maintop);
+    if (n > 5 && !memcmp(gitdir->data + n - 5, "/.git", 5))
+      buf_add(maintop, gitdir->data, n - 5);
+    else
+      buf_add(maintop, gitdir->data, n);
+    buf_release(&txt);
+    return 0;
+  }
+  /* No commondir: <main>/.git/worktrees/<name> is <main>'s. */
   wt = strstr(gitdir->data, "/.git/worktrees/");
   if (wt) {
     buf_reset(maintop);

@@ -13,9 +13,11 @@
  * Fills pm for every cwd and file id the events of `set` use. A cwd inside
  * a git work tree on this machine is named after the repository: the last
  * component of the origin remote's URL (without ".git"), else the work
- * tree's top directory (the main one, for a linked worktree). Otherwise the
- * cwd's last component. Events without a cwd get their file's directory
- * under projects/. Each distinct cwd is looked up once.
+ * tree's top directory (the main one, for a linked worktree; the
+ * repository's directory for a worktree of a bare repository). A linked
+ * worktree reads the remote from the repository its "commondir" names.
+ * Otherwise the cwd's last component. Events without a cwd get their
+ * file's directory under projects/. Each distinct cwd is looked up once.
  */
 void project_map_build(struct project_map *pm, const struct dedup *set,
                        const struct discover *d);

@@ -339,7 +339,7 @@ static size_t make_units(const struct discover *d, uint64_t unit,
       a = b;
     } while (a < size);
   }
-  if (n)
+  if (n > 1) /* u is NULL without files: qsort wants non-NULL */
     qsort(u, n, sizeof(*u), cmp_unit_size);
   *out = u;
   return n;
@@ -449,13 +449,38 @@ static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
   free(base);
 }
 
+/* One warning per file any unit of which failed, in file order. */
+static void report_unreadable(struct scan_result *r, const struct shared *sh)
+{
+  const struct discover *d = sh->d;
+  int *err = xcalloc(d->nfiles + 1, sizeof(*err));
+  uint32_t *first = xcalloc(d->nfiles + 1, sizeof(*first));
+  size_t i;
+
+  for (i = 0; i < sh->nunits; i++) {
+    const struct unit *u = &sh->units[i];
+
+    if (u->unreadable && (!err[u->file] || u->index < first[u->file])) {
+      err[u->file] = u->unreadable;
+      first[u->file] = u->index;
+    }
+  }
+  for (i = 0; i < d->nfiles; i++)
+    if (err[i]) {
+      r->st.unreadable++;
+      buf_addf(&r->warnings, "cannot read '%s': %s\n", d->files[i].path,
+               strerror(err[i]));
+    }
+  free(first);
+  free(err);
+}
+
 int scan_run(const struct discover *d, const struct scan_opts *o,
              struct scan_result *r, struct err *e)
 {
   struct shared sh;
   struct worker *ws;
   uint64_t total;
-  size_t i;
   int nt, t;
 
   (void)e;
@@ -485,13 +510,7 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
 
   r->st.files = d->nfiles;
   r->st.bytes = total;
-  for (i = 0; i < sh.nunits; i++)
-    if (sh.units[i].unreadable && sh.units[i].index == 0) {
-      r->st.unreadable++;
-      buf_addf(&r->warnings, "cannot read '%s': %s\n",
-               d->files[sh.units[i].file].path,
-               strerror(sh.units[i].unreadable));
-    }
+  report_unreadable(r, &sh);
   if (o->collect_issues)
     collect_issues(r, ws, nt, &sh);
   for (t = 0; t < nt; t++) {

@@ -1,0 +1,136 @@
+/* Transcript lines and scan comparisons for the source-layer tests. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/event.h"
+#include "transcript.h"
+#include "util/banned.h"
+
+void transcript_add(struct buf *b, const struct transcript_rec *r)
+{
+  buf_adds(b, "{\"parentUuid\":\"p0\",\"isSidechain\":");
+  buf_adds(b, r->side ? "true" : "false");
+  if (r->cwd)
+    buf_addf(b, ",\"cwd\":\"%s\"", r->cwd);
+  if (r->session)
+    buf_addf(b, ",\"sessionId\":\"%s\"", r->session);
+  buf_adds(b, ",\"version\":\"2.1.39\",\"message\":{\"model\":"
+              "\"claude-sonnet-4-5-20250929\"");
+  if (r->id)
+    buf_addf(b, ",\"id\":\"%s\"", r->id);
+  buf_adds(b, ",\"type\":\"message\",\"role\":\"assistant\",\"content\":"
+              "[{\"type\":\"text\",\"text\":\"");
+  buf_adds(b, r->text ? r->text : "hi");
+  buf_addf(b,
+           "\"}],\"stop_reason\":null,\"usage\":{\"input_tokens\":%u,"
+           "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":%u,"
+           "\"output_tokens\":%u}}",
+           r->in, r->cread, r->out);
+  if (r->req)
+    buf_addf(b, ",\"requestId\":\"%s\"", r->req);
+  buf_adds(b, ",\"type\":\"assistant\"");
+  if (r->uuid)
+    buf_addf(b, ",\"uuid\":\"%s\"", r->uuid);
+  buf_addf(b, ",\"timestamp\":\"2026-03-10T%02d:%02d:%02d.000Z\"}",
+           6 + r->sec / 3600, r->sec / 60 % 60, r->sec % 60);
+}
+
+int transcript_discover(const char *cfg, struct discover *d)
+{
+  struct discover_env env;
+  const char *dirs[1];
+  int r;
+
+  discover_release(d);
+  discover_init(d);
+  dirs[0] = cfg;
+  memset(&env, 0, sizeof(env));
+  env.dirs = dirs;
+  env.ndirs = 1;
+  if ((r = discover_roots(d, &env, NULL)))
+    return r;
+  return discover_files(d, NULL);
+}
+
+int transcript_scan(const struct discover *d, struct scan_result *r,
+                    uint64_t unit_bytes, int threads)
+{
+  struct scan_opts o;
+
+  memset(&o, 0, sizeof(o));
+  o.threads = threads;
+  o.collect_issues = 1;
+  o.unit_bytes = unit_bytes;
+  scan_result_release(r);
+  scan_result_init(r);
+  return scan_run(d, &o, r, NULL);
+}
+
+static int str_eq(const struct scan_result *a, uint32_t x,
+                  const struct scan_result *b, uint32_t y)
+{
+  const char *s = strtab_get(&a->set.strs, x), *t = strtab_get(&b->set.strs, y);
+
+  if (!s || !t)
+    return !s && !t;
+  return !strcmp(s, t);
+}
+
+int transcript_diff(const struct scan_result *a, const struct scan_result *b,
+                    char *why, size_t n)
+{
+  size_t i;
+
+#define DIFF(cond, ...)                                                        \
+  do {                                                                         \
+    if (cond) {                                                                \
+      snprintf(why, n, __VA_ARGS__);                                           \
+      return 1;                                                                \
+    }                                                                          \
+  } while (0)
+  DIFF(memcmp(&a->st, &b->st, sizeof(a->st)),
+       "stats: lines %llu/%llu blank %llu/%llu malformed %llu/%llu "
+       "records %llu/%llu truncated %llu/%llu",
+       (unsigned long long)a->st.lines, (unsigned long long)b->st.lines,
+       (unsigned long long)a->st.blank, (unsigned long long)b->st.blank,
+       (unsigned long long)a->st.malformed, (unsigned long long)b->st.malformed,
+       (unsigned long long)a->st.records, (unsigned long long)b->st.records,
+       (unsigned long long)a->st.truncated,
+       (unsigned long long)b->st.truncated);
+  DIFF(a->nissues != b->nissues, "issues %zu/%zu", a->nissues, b->nissues);
+  for (i = 0; i < a->nissues; i++)
+    DIFF(a->issues[i].file != b->issues[i].file ||
+             a->issues[i].line != b->issues[i].line ||
+             a->issues[i].kind != b->issues[i].kind,
+         "issue %zu: %u:%llu/%u:%llu", i, a->issues[i].file,
+         (unsigned long long)a->issues[i].line, b->issues[i].file,
+         (unsigned long long)b->issues[i].line);
+  DIFF(a->set.n != b->set.n, "events %zu/%zu", a->set.n, b->set.n);
+  DIFF(a->set.copies != b->set.copies, "copies %zu/%zu", a->set.copies,
+       b->set.copies);
+  DIFF(a->set.dropped_sidechain != b->set.dropped_sidechain,
+       "dropped sidechain %zu/%zu", a->set.dropped_sidechain,
+       b->set.dropped_sidechain);
+  for (i = 0; i < a->set.n; i++) {
+    const struct event *x = &a->set.ev[i], *y = &b->set.ev[i];
+
+    DIFF(x->key[0] != y->key[0] || x->key[1] != y->key[1] ||
+             x->key_kind != y->key_kind,
+         "event %zu: key", i);
+    DIFF(x->ts_ms != y->ts_ms, "event %zu: ts", i);
+    DIFF(memcmp(&x->tok, &y->tok, sizeof(x->tok)), "event %zu: tokens", i);
+    DIFF(x->cost_usd != y->cost_usd || x->limit_reset != y->limit_reset ||
+             x->web_search != y->web_search,
+         "event %zu: cost/limit/web", i);
+    DIFF(x->flags != y->flags, "event %zu: flags", i);
+    DIFF(memcmp(x->uuid, y->uuid, sizeof(x->uuid)), "event %zu: uuid", i);
+    DIFF(!str_eq(a, x->session, b, y->session), "event %zu: session", i);
+    DIFF(!str_eq(a, x->model, b, y->model), "event %zu: model", i);
+    DIFF(!str_eq(a, x->cwd, b, y->cwd), "event %zu: cwd", i);
+    DIFF(!str_eq(a, x->file, b, y->file), "event %zu: file", i);
+    DIFF(!str_eq(a, x->uuid_str, b, y->uuid_str), "event %zu: uuid_str", i);
+  }
+#undef DIFF
+  return 0;
+}

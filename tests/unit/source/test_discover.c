@@ -1,0 +1,657 @@
+/* Tests for src/source/discover.c: config roots and the transcript walk. */
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "source/discover.h"
+#include "tmptree.h"
+#include "util/banned.h"
+
+static int setup(void **state)
+{
+  struct tmptree *t = calloc(1, sizeof(*t));
+
+  if (!t || tmptree_make(t)) {
+    free(t);
+    return -1;
+  }
+  *state = t;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  tmptree_remove(*state);
+  free(*state);
+  return 0;
+}
+
+/* "root/rel" in a static buffer, one of four rotating slots. */
+static const char *P(const struct tmptree *t, const char *rel)
+{
+  static char slots[4][4096];
+  static int next;
+
+  next = (next + 1) % 4;
+  return tmptree_path(t, rel, slots[next], sizeof(slots[next]));
+}
+
+static void mkdirs(const struct tmptree *t, const char *rel)
+{
+  assert_int_equal(tmptree_mkdirs(t, rel), 0);
+}
+
+static void touch(const struct tmptree *t, const char *rel)
+{
+  assert_int_equal(tmptree_puts(t, rel, "{}\n"), 0);
+}
+
+/* Resolves roots from explicit --claude-dir values; returns the result. */
+static int roots_dirs(struct discover *d, const char *const *dirs, size_t n,
+                      const char *home, struct err *e)
+{
+  struct discover_env env;
+
+  memset(&env, 0, sizeof(env));
+  env.dirs = dirs;
+  env.ndirs = n;
+  env.home = home;
+  discover_init(d);
+  return discover_roots(d, &env, e);
+}
+
+static int roots_env(struct discover *d, const char *config_dir,
+                     const char *xdg, const char *home, struct err *e)
+{
+  struct discover_env env;
+
+  memset(&env, 0, sizeof(env));
+  env.config_dir = config_dir;
+  env.xdg_config = xdg;
+  env.home = home;
+  discover_init(d);
+  return discover_roots(d, &env, e);
+}
+
+static void test_claude_dir_config_and_projects(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char cfg[4096], proj[4096], proj_slash[4200];
+  const char *dirs[1];
+
+  touch(t, "cfg/projects/p/a.jsonl");
+  snprintf(cfg, sizeof(cfg), "%s", P(t, "cfg"));
+  snprintf(proj, sizeof(proj), "%s", P(t, "cfg/projects"));
+  snprintf(proj_slash, sizeof(proj_slash), "%s//", proj);
+
+  /* A config dir: its projects/ is the root. */
+  dirs[0] = cfg;
+  assert_int_equal(roots_dirs(&d, dirs, 1, NULL, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], proj);
+  assert_int_equal(discover_files(&d, &e), 0);
+  assert_int_equal(d.nfiles, 1);
+  assert_string_equal(d.files[0].path, P(t, "cfg/projects/p/a.jsonl"));
+  assert_int_equal(d.files[0].root, 0);
+  discover_release(&d);
+
+  /* The projects dir itself, with or without trailing slashes. */
+  dirs[0] = proj;
+  assert_int_equal(roots_dirs(&d, dirs, 1, NULL, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], proj);
+  discover_release(&d);
+  dirs[0] = proj_slash;
+  assert_int_equal(roots_dirs(&d, dirs, 1, NULL, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], proj);
+  discover_release(&d);
+
+  /* A leading ~ is the env's home. */
+  dirs[0] = "~/cfg";
+  assert_int_equal(roots_dirs(&d, dirs, 1, t->root, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], proj);
+  discover_release(&d);
+}
+
+static void test_claude_dir_repeated(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char a[4096], b[4096], a_proj[4096];
+  const char *dirs[4];
+
+  touch(t, "b/projects/q/2.jsonl");
+  touch(t, "a/projects/p/1.jsonl");
+  touch(t, "a/projects/p/3.jsonl");
+  snprintf(a, sizeof(a), "%s", P(t, "a"));
+  snprintf(b, sizeof(b), "%s", P(t, "b"));
+  snprintf(a_proj, sizeof(a_proj), "%s", P(t, "a/projects"));
+  /* Given order is kept; a root named twice (either form) counts once. */
+  dirs[0] = b;
+  dirs[1] = a;
+  dirs[2] = a_proj;
+  dirs[3] = b;
+  assert_int_equal(roots_dirs(&d, dirs, 4, NULL, &e), 0);
+  assert_int_equal(d.nroots, 2);
+  assert_string_equal(d.roots[0], P(t, "b/projects"));
+  assert_string_equal(d.roots[1], P(t, "a/projects"));
+  assert_int_equal(discover_files(&d, &e), 0);
+  assert_int_equal(d.nfiles, 3);
+  assert_string_equal(d.files[0].path, P(t, "a/projects/p/1.jsonl"));
+  assert_int_equal(d.files[0].root, 1);
+  assert_string_equal(d.files[1].path, P(t, "a/projects/p/3.jsonl"));
+  assert_int_equal(d.files[1].root, 1);
+  assert_string_equal(d.files[2].path, P(t, "b/projects/q/2.jsonl"));
+  assert_int_equal(d.files[2].root, 0);
+  discover_release(&d);
+}
+
+static void test_claude_dir_without_projects(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char good[4096], empty[4096], msg[4400];
+  const char *dirs[2];
+
+  touch(t, "good/projects/p/a.jsonl");
+  mkdirs(t, "empty");
+  touch(t, "file-projects/projects"); /* a file, not a directory */
+  snprintf(good, sizeof(good), "%s", P(t, "good"));
+  snprintf(empty, sizeof(empty), "%s", P(t, "empty"));
+
+  dirs[0] = good;
+  dirs[1] = empty;
+  assert_int_equal(roots_dirs(&d, dirs, 2, NULL, &e), ERR_NOTFOUND);
+  assert_int_equal(e.code, ERR_NOTFOUND);
+  snprintf(msg, sizeof(msg), "no 'projects' directory in '%s'", empty);
+  assert_string_equal(e.msg, msg);
+  discover_release(&d);
+
+  /* A missing directory is named as given, "~" unexpanded. */
+  dirs[0] = "~/nowhere";
+  assert_int_equal(roots_dirs(&d, dirs, 1, t->root, &e), ERR_NOTFOUND);
+  assert_string_equal(e.msg, "no 'projects' directory in '~/nowhere'");
+  assert_int_equal(d.nroots, 0);
+  discover_release(&d);
+
+  dirs[0] = P(t, "file-projects");
+  assert_int_equal(roots_dirs(&d, dirs, 1, NULL, &e), ERR_NOTFOUND);
+  assert_int_equal(d.nroots, 0);
+  discover_release(&d);
+
+  /* A --claude-dir wins over CLAUDE_CONFIG_DIR and the defaults. */
+  {
+    struct discover_env env;
+
+    touch(t, "home/.claude/projects/x.jsonl");
+    memset(&env, 0, sizeof(env));
+    dirs[0] = good;
+    env.dirs = dirs;
+    env.ndirs = 1;
+    env.config_dir = P(t, "home/.claude");
+    env.home = P(t, "home");
+    discover_init(&d);
+    assert_int_equal(discover_roots(&d, &env, &e), 0);
+    assert_int_equal(d.nroots, 1);
+    assert_string_equal(d.roots[0], P(t, "good/projects"));
+    discover_release(&d);
+  }
+}
+
+static void test_config_dir_list(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char list[8192];
+
+  mkdirs(t, "a/projects");
+  mkdirs(t, "b/projects");
+  mkdirs(t, "c/projects");
+  mkdirs(t, "noproj");
+  mkdirs(t, "home/.claude/projects"); /* a default: must be ignored */
+  /* Spaces and tabs trimmed, empty parts dropped, "~" expanded, a
+   * projects dir normalised, invalid entries skipped, duplicates dropped. */
+  snprintf(list, sizeof(list),
+           " %s ,, \t,%s/projects/,%s,\t~/../c\t,%s/missing,%s/a/projects,"
+           "%s/a,",
+           P(t, "a"), P(t, "b"), P(t, "noproj"), t->root, t->root, t->root);
+  assert_int_equal(roots_env(&d, list, NULL, P(t, "home"), &e), 0);
+  assert_int_equal(d.nroots, 3);
+  assert_string_equal(d.roots[0], P(t, "a/projects"));
+  assert_string_equal(d.roots[1], P(t, "b/projects"));
+  assert_string_equal(d.roots[2], P(t, "home/../c/projects"));
+  discover_release(&d);
+
+  /* A bare "~" is the home itself. */
+  mkdirs(t, "h2/projects");
+  assert_int_equal(roots_env(&d, "~", NULL, P(t, "h2"), &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], P(t, "h2/projects"));
+  discover_release(&d);
+}
+
+static void test_config_dir_none_valid(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char list[8192], msg[8400];
+
+  mkdirs(t, "noproj");
+  mkdirs(t, "home/.claude/projects");
+  snprintf(list, sizeof(list), "%s, %s/missing", P(t, "noproj"), t->root);
+  assert_int_equal(roots_env(&d, list, NULL, P(t, "home"), &e), ERR_NOTFOUND);
+  snprintf(msg, sizeof(msg),
+           "no 'projects' directory in CLAUDE_CONFIG_DIR '%s'", list);
+  assert_string_equal(e.msg, msg);
+  /* Set: the defaults are not consulted even though ~/.claude is valid. */
+  assert_int_equal(d.nroots, 0);
+  discover_release(&d);
+
+  /* Only separators: set, with no entry at all. */
+  assert_int_equal(roots_env(&d, " , ,", NULL, P(t, "home"), &e), ERR_NOTFOUND);
+  assert_int_equal(d.nroots, 0);
+  discover_release(&d);
+}
+
+static void test_config_dir_empty_is_unset(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+
+  mkdirs(t, "home/.claude/projects");
+  /* As in ccusage, an empty or blank variable counts as not set. */
+  assert_int_equal(roots_env(&d, "", NULL, P(t, "home"), &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], P(t, "home/.claude/projects"));
+  discover_release(&d);
+  assert_int_equal(roots_env(&d, " \t\n ", NULL, P(t, "home"), &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], P(t, "home/.claude/projects"));
+  discover_release(&d);
+}
+
+static void test_config_dir_trims_all_space(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char list[8192];
+
+  mkdirs(t, "a/projects");
+  mkdirs(t, "b/projects");
+  /* A list pasted over lines: newlines and CRs are whitespace too. */
+  snprintf(list, sizeof(list), "%s,\r\n\t%s\n", P(t, "a"), P(t, "b"));
+  assert_int_equal(roots_env(&d, list, NULL, NULL, &e), 0);
+  assert_int_equal(d.nroots, 2);
+  assert_string_equal(d.roots[0], P(t, "a/projects"));
+  assert_string_equal(d.roots[1], P(t, "b/projects"));
+  discover_release(&d);
+}
+
+static void test_defaults(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char home[4096];
+
+  snprintf(home, sizeof(home), "%s", P(t, "home"));
+  mkdirs(t, "home");
+
+  /* Nothing there: no roots, and no error. */
+  assert_int_equal(roots_env(&d, NULL, P(t, "xdg"), home, &e), 0);
+  assert_int_equal(d.nroots, 0);
+  discover_release(&d);
+  assert_int_equal(roots_env(&d, NULL, NULL, NULL, &e), 0);
+  assert_int_equal(d.nroots, 0);
+  discover_release(&d);
+
+  /* A config dir without projects/ does not count. */
+  mkdirs(t, "home/.claude");
+  mkdirs(t, "xdg/claude");
+  assert_int_equal(roots_env(&d, NULL, P(t, "xdg"), home, &e), 0);
+  assert_int_equal(d.nroots, 0);
+  discover_release(&d);
+
+  /* ~/.claude alone. */
+  mkdirs(t, "home/.claude/projects");
+  assert_int_equal(roots_env(&d, NULL, P(t, "xdg"), home, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], P(t, "home/.claude/projects"));
+  discover_release(&d);
+
+  /* Both: XDG first, then ~/.claude. */
+  mkdirs(t, "xdg/claude/projects");
+  assert_int_equal(roots_env(&d, NULL, P(t, "xdg"), home, &e), 0);
+  assert_int_equal(d.nroots, 2);
+  assert_string_equal(d.roots[0], P(t, "xdg/claude/projects"));
+  assert_string_equal(d.roots[1], P(t, "home/.claude/projects"));
+  discover_release(&d);
+
+  /* XDG unset or empty: ~/.config/claude; not there yet. */
+  assert_int_equal(roots_env(&d, NULL, NULL, home, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], P(t, "home/.claude/projects"));
+  discover_release(&d);
+  mkdirs(t, "home/.config/claude/projects");
+  assert_int_equal(roots_env(&d, NULL, NULL, home, &e), 0);
+  assert_int_equal(d.nroots, 2);
+  assert_string_equal(d.roots[0], P(t, "home/.config/claude/projects"));
+  assert_string_equal(d.roots[1], P(t, "home/.claude/projects"));
+  discover_release(&d);
+  assert_int_equal(roots_env(&d, NULL, "", home, &e), 0);
+  assert_int_equal(d.nroots, 2);
+  assert_string_equal(d.roots[0], P(t, "home/.config/claude/projects"));
+  discover_release(&d);
+
+  /* No home: only XDG can be found. */
+  assert_int_equal(roots_env(&d, NULL, P(t, "xdg"), NULL, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_string_equal(d.roots[0], P(t, "xdg/claude/projects"));
+  discover_release(&d);
+}
+
+/* Walks one config dir "cfg" under the tree. */
+static void walk_cfg(const struct tmptree *t, struct discover *d)
+{
+  struct err e = ERR_INIT;
+  char cfg[4096];
+  const char *dirs[1];
+
+  snprintf(cfg, sizeof(cfg), "%s", P(t, "cfg"));
+  dirs[0] = cfg;
+  assert_int_equal(roots_dirs(d, dirs, 1, NULL, &e), 0);
+  assert_int_equal(discover_files(d, &e), 0);
+}
+
+static void test_walk_layout(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  static const char *const want[] = {
+      "cfg/projects/-home-u-app/dir.jsonl/inner.jsonl",
+      "cfg/projects/-home-u-app/s1.jsonl",
+      "cfg/projects/-home-u-app/s1/subagents/agent-x.jsonl",
+      "cfg/projects/-home-u-app/s1/subagents/workflows/wf/agent-y.jsonl",
+      "cfg/projects/-home-u-app/s2.jsonl",
+      "cfg/projects/-home-u-b/agent-old.jsonl",
+      "cfg/projects/flat.jsonl",
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+    touch(t, want[i]);
+  /* Not transcripts: other extensions, near misses, non-regular files. */
+  touch(t, "cfg/projects/-home-u-app/s1.jsonl.bak");
+  touch(t, "cfg/projects/-home-u-app/x.json");
+  touch(t, "cfg/projects/-home-u-app/s1/subagents/agent-x.meta.json");
+  touch(t, "cfg/projects/-home-u-app/upper.JSONL");
+  touch(t, "cfg/projects/-home-u-app/.jsonl");
+  touch(t, "cfg/projects/-home-u-app/jsonl");
+  touch(t, "cfg/projects/-home-u-app/s1.jsonlx");
+  touch(t, "cfg/projects/-home-u-app/s1.jsonl~");
+  touch(t, "cfg/x.jsonl"); /* outside projects/ */
+  assert_int_equal(mkfifo(P(t, "cfg/projects/fifo.jsonl"), 0644), 0);
+  /* Symlinks are ignored, to files and to directories alike. */
+  touch(t, "elsewhere/other.jsonl");
+  assert_int_equal(symlink(P(t, "cfg/projects/-home-u-app/s1.jsonl"),
+                           P(t, "cfg/projects/-home-u-app/link.jsonl")),
+                   0);
+  assert_int_equal(symlink(P(t, "elsewhere"), P(t, "cfg/projects/linkdir")), 0);
+  assert_int_equal(symlink(P(t, "cfg/projects/-home-u-app"),
+                           P(t, "cfg/projects/-home-u-app/s1/loop")),
+                   0);
+  assert_int_equal(symlink("/nonexistent", P(t, "cfg/projects/dangling.jsonl")),
+                   0);
+
+  walk_cfg(t, &d);
+  assert_int_equal(d.nwarnings, 0);
+  assert_string_equal(d.warnings.data, "");
+  assert_int_equal(d.nfiles, sizeof(want) / sizeof(want[0]));
+  for (i = 0; i < d.nfiles; i++) {
+    assert_string_equal(d.files[i].path, P(t, want[i]));
+    assert_int_equal(d.files[i].root, 0);
+  }
+  discover_release(&d);
+}
+
+static void test_walk_sorted_by_path(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  /* Byte order: 'B' < 'a'; '-' (0x2d) < '.' (0x2e) < '/' (0x2f). */
+  static const char *const want[] = {
+      "cfg/projects/p/B.jsonl", "cfg/projects/p/a-b.jsonl",
+      "cfg/projects/p/a.jsonl", "cfg/projects/p/a/b.jsonl",
+      "cfg/projects/p/b.jsonl", "cfg/projects/q/a.jsonl",
+  };
+  size_t i;
+
+  /* Created out of order. */
+  for (i = sizeof(want) / sizeof(want[0]); i-- > 0;)
+    touch(t, want[i]);
+  walk_cfg(t, &d);
+  assert_int_equal(d.nfiles, sizeof(want) / sizeof(want[0]));
+  for (i = 0; i < d.nfiles; i++)
+    assert_string_equal(d.files[i].path, P(t, want[i]));
+  discover_release(&d);
+}
+
+static void test_walk_stat_fields(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct timespec ts[2];
+  struct stat st;
+  char data[1234];
+
+  memset(data, 'x', sizeof(data));
+  assert_int_equal(
+      tmptree_write(t, "cfg/projects/p/a.jsonl", data, sizeof(data)), 0);
+  touch(t, "cfg/projects/p/empty.jsonl");
+  assert_int_equal(truncate(P(t, "cfg/projects/p/empty.jsonl"), 0), 0);
+  ts[0].tv_sec = ts[1].tv_sec = 1700000000;
+  ts[0].tv_nsec = ts[1].tv_nsec = 123456789;
+  assert_int_equal(utimensat(AT_FDCWD, P(t, "cfg/projects/p/a.jsonl"), ts, 0),
+                   0);
+  assert_int_equal(stat(P(t, "cfg/projects/p/a.jsonl"), &st), 0);
+
+  walk_cfg(t, &d);
+  assert_int_equal(d.nfiles, 2);
+  assert_int_equal(d.files[0].size, 1234);
+  assert_int_equal(d.files[0].mtime_ns, 1700000000123456789LL);
+  assert_int_equal(d.files[0].dev, (uint64_t)st.st_dev);
+  assert_int_equal(d.files[0].ino, (uint64_t)st.st_ino);
+  assert_int_equal(d.files[1].size, 0);
+  assert_true(d.files[1].ino != d.files[0].ino);
+  discover_release(&d);
+}
+
+static void test_walk_root_twice(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char a[4096], a_slash[4200], nested[4096];
+  const char *dirs[3];
+
+  touch(t, "a/projects/p/1.jsonl");
+  touch(t, "a/projects/p/projects/q/2.jsonl");
+  snprintf(a, sizeof(a), "%s", P(t, "a"));
+  snprintf(a_slash, sizeof(a_slash), "%s/", a);
+  snprintf(nested, sizeof(nested), "%s", P(t, "a/projects/p"));
+
+  dirs[0] = a;
+  dirs[1] = a_slash;
+  assert_int_equal(roots_dirs(&d, dirs, 2, NULL, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_int_equal(discover_files(&d, &e), 0);
+  assert_int_equal(d.nfiles, 2);
+  discover_release(&d);
+
+  /* A root inside another: its files are listed once, under the first
+   * root that reaches them, whatever order the roots were given in. */
+  dirs[0] = nested;
+  dirs[1] = a;
+  assert_int_equal(roots_dirs(&d, dirs, 2, NULL, &e), 0);
+  assert_int_equal(d.nroots, 2);
+  assert_string_equal(d.roots[0], P(t, "a/projects/p/projects"));
+  assert_int_equal(discover_files(&d, &e), 0);
+  assert_int_equal(d.nfiles, 2);
+  assert_string_equal(d.files[0].path, P(t, "a/projects/p/1.jsonl"));
+  assert_int_equal(d.files[0].root, 1);
+  assert_string_equal(d.files[1].path, P(t, "a/projects/p/projects/q/2.jsonl"));
+  assert_int_equal(d.files[1].root, 0);
+  discover_release(&d);
+}
+
+static void test_walk_unreadable_dir(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  char want[4400];
+
+  touch(t, "cfg/projects/p/a.jsonl");
+  touch(t, "cfg/projects/p/locked/b.jsonl");
+  touch(t, "cfg/projects/q/c.jsonl");
+  assert_int_equal(chmod(P(t, "cfg/projects/p/locked"), 0), 0);
+  walk_cfg(t, &d);
+  if (geteuid() == 0) {
+    /* Root reads a mode-000 directory anyway; test_walk_long_path covers
+     * the warning for every user. */
+    assert_int_equal(d.nfiles, 3);
+    assert_int_equal(d.nwarnings, 0);
+  } else {
+    snprintf(want, sizeof(want),
+             "cannot read directory '%s': Permission denied\n",
+             P(t, "cfg/projects/p/locked"));
+    assert_int_equal(d.nwarnings, 1);
+    assert_string_equal(d.warnings.data, want);
+    assert_int_equal(d.nfiles, 2);
+    assert_string_equal(d.files[0].path, P(t, "cfg/projects/p/a.jsonl"));
+    assert_string_equal(d.files[1].path, P(t, "cfg/projects/q/c.jsonl"));
+  }
+  discover_release(&d);
+  assert_int_equal(chmod(P(t, "cfg/projects/p/locked"), 0755), 0);
+}
+
+/*
+ * A directory whose path is longer than PATH_MAX cannot be opened by
+ * anyone, root included: the walk warns about it, naming it, and goes on.
+ */
+static void test_walk_long_path(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  char name[201], path[8192], want[8400];
+  int fd, level;
+  size_t plen;
+
+  touch(t, "cfg/projects/p/a.jsonl");
+  touch(t, "cfg/projects/z.jsonl");
+  memset(name, 'd', 200);
+  name[200] = '\0';
+  fd = open(P(t, "cfg/projects/p"), O_RDONLY | O_DIRECTORY);
+  assert_true(fd >= 0);
+  snprintf(path, sizeof(path), "%s", P(t, "cfg/projects/p"));
+  plen = strlen(path);
+  for (level = 0; plen < 4096; level++) {
+    int nfd;
+
+    assert_int_equal(mkdirat(fd, name, 0755), 0);
+    nfd = openat(fd, name, O_RDONLY | O_DIRECTORY);
+    assert_true(nfd >= 0);
+    close(fd);
+    fd = nfd;
+    path[plen] = '/';
+    memcpy(path + plen + 1, name, 201);
+    plen += 201;
+    if (level == 1) {
+      /* A file two levels down is still found. */
+      int f = openat(fd, "deep.jsonl", O_WRONLY | O_CREAT, 0644);
+
+      assert_true(f >= 0);
+      close(f);
+    }
+  }
+  close(fd);
+  assert_true(plen >= 4096);
+
+  walk_cfg(t, &d);
+  assert_int_equal(d.nwarnings, 1);
+  snprintf(want, sizeof(want), "cannot read directory '%s': %s\n", path,
+           strerror(ENAMETOOLONG));
+  assert_string_equal(d.warnings.data, want);
+  assert_int_equal(d.nfiles, 3);
+  assert_string_equal(d.files[0].path, P(t, "cfg/projects/p/a.jsonl"));
+  assert_int_equal(strlen(d.files[1].path),
+                   strlen(P(t, "cfg/projects/p")) + 2 * 201 + 11);
+  assert_string_equal(d.files[2].path, P(t, "cfg/projects/z.jsonl"));
+  discover_release(&d);
+}
+
+static void test_release_twice_and_empty(void **state)
+{
+  struct discover d;
+  struct err e = ERR_INIT;
+
+  (void)state;
+  discover_init(&d);
+  assert_int_equal(discover_files(&d, &e), 0);
+  assert_int_equal(d.nfiles, 0);
+  assert_string_equal(d.warnings.data, "");
+  discover_release(&d);
+  discover_release(&d);
+  assert_int_equal(d.nroots, 0);
+  assert_null(d.files);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_claude_dir_config_and_projects,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_claude_dir_repeated, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_claude_dir_without_projects, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_list, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_none_valid, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_empty_is_unset, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_trims_all_space, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_walk_layout, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_walk_sorted_by_path, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_walk_stat_fields, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_walk_root_twice, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_walk_unreadable_dir, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_walk_long_path, setup, teardown),
+      cmocka_unit_test(test_release_twice_and_empty),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
