@@ -200,6 +200,21 @@ static void progress_cb(void *ctx, uint64_t done, uint64_t total)
   buf_release(&b);
 }
 
+/* One "tokmeter: warning: " line per line of b. */
+static void warn_lines(struct app *app, const struct buf *b)
+{
+  const char *p = b->data, *end = b->data + b->len;
+
+  while (p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+    if (n)
+      cmd_warning(app, "%.*s", (int)n, p);
+    p += n + 1;
+  }
+}
+
 static int load_prices(struct loaded *l, struct report_opts *ro,
                        struct app *app)
 {
@@ -232,7 +247,7 @@ static int load_sources(struct loaded *l, struct report_opts *ro,
     return EXIT_ERROR;
   }
   if (l->disc.nwarnings)
-    fprintf(app->err, "tokmeter: warning: %s", l->disc.warnings.data);
+    warn_lines(app, &l->disc.warnings);
   return EXIT_OK;
 }
 
@@ -267,7 +282,7 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
     return EXIT_ERROR;
   }
   if (l->scan.warnings.len)
-    fprintf(app->err, "tokmeter: warning: %s", l->scan.warnings.data);
+    warn_lines(app, &l->scan.warnings);
   project_map_build(&l->projects, &l->scan.set, &l->disc);
   pricer_init(&l->pricer, ro->mode, &l->prices, &l->scan.set.strs);
   l->filter.tz = &l->tz;
