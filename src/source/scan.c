@@ -36,6 +36,9 @@ struct shared {
   atomic_size_t next;
   atomic_ullong done_bytes;
   int collect;
+  pthread_mutex_t lock; /* guards running, signals `idle` when it hits 0 */
+  pthread_cond_t idle;
+  int running;
 };
 
 struct worker {
@@ -299,6 +302,10 @@ static void *worker_main(void *arg)
       break;
     run_unit(w, &sh->units[i]);
   }
+  pthread_mutex_lock(&sh->lock);
+  if (--sh->running == 0)
+    pthread_cond_signal(&sh->idle);
+  pthread_mutex_unlock(&sh->lock);
   return NULL;
 }
 
@@ -360,21 +367,26 @@ static int thread_count(const struct scan_opts *o, uint64_t total,
   return t;
 }
 
+/* Waits for the workers, reporting progress every 100 ms meanwhile. */
 static void wait_workers(struct worker *ws, int nt, struct shared *sh,
                          const struct scan_opts *o, uint64_t total)
 {
   int i;
 
-  if (o->progress) {
-    /* Poll until every unit has been taken and finished. */
-    struct timespec ts = {0, 100 * 1000 * 1000};
+  pthread_mutex_lock(&sh->lock);
+  while (sh->running > 0) {
+    struct timespec until;
 
-    while (atomic_load(&sh->done_bytes) < total &&
-           atomic_load(&sh->next) < sh->nunits + (size_t)nt) {
-      o->progress(o->progress_ctx, atomic_load(&sh->done_bytes), total);
-      nanosleep(&ts, NULL);
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += 100 * 1000 * 1000;
+    if (until.tv_nsec >= 1000000000) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000;
     }
+    if (pthread_cond_timedwait(&sh->idle, &sh->lock, &until) && o->progress)
+      o->progress(o->progress_ctx, atomic_load(&sh->done_bytes), total);
   }
+  pthread_mutex_unlock(&sh->lock);
   for (i = 0; i < nt; i++)
     if (ws[i].started)
       pthread_join(ws[i].tid, NULL);
@@ -492,6 +504,9 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   atomic_init(&sh.next, 0);
   atomic_init(&sh.done_bytes, 0);
   nt = thread_count(o, total, sh.nunits);
+  pthread_mutex_init(&sh.lock, NULL);
+  pthread_cond_init(&sh.idle, NULL);
+  sh.running = nt;
   ws = xcalloc((size_t)nt, sizeof(*ws));
   for (t = 0; t < nt; t++) {
     ws[t].sh = &sh;
@@ -525,6 +540,8 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
     free(ws[t].issue_unit);
   }
   dedup_finish(&r->set);
+  pthread_cond_destroy(&sh.idle);
+  pthread_mutex_destroy(&sh.lock);
   free(ws);
   free(sh.units);
   return 0;
