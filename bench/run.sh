@@ -30,12 +30,15 @@ if [ ! -x "$ccusage" ]; then
     "ccusage@$ccu_version" "@ccusage/ccusage-linux-x64@$ccu_version" >&2
 fi
 
-# best-of-3 wall seconds and the largest peak RSS (MB) of a command
+# best-of-3 wall seconds (ms resolution) and the largest peak RSS (MB)
 measure() {
-  local best="" rss=0 i t m
+  local best="" rss=0 i t0 t1 t m
   for i in 1 2 3; do
-    /usr/bin/time -f '%e %M' -o "$results/.time" "$@" >/dev/null 2>&1
-    read -r t m <"$results/.time"
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$results/.time" "$@" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    t=$(awk "BEGIN{printf \"%.3f\", ($t1 - $t0) / 1e9}")
+    read -r m <"$results/.time"
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     [ "$m" -gt "$rss" ] && rss=$m
   done

@@ -12,7 +12,12 @@ pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libcmocka-dev tzdata gi
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-  --bench) pkgs="$pkgs nodejs npm time" ;;
+  --bench)
+    pkgs="$pkgs time"
+    # Node.js may come from elsewhere with npm bundled: commands decide.
+    command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+    command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+    ;;
   *) echo "install-deps: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done

@@ -168,7 +168,7 @@ static int readable(const struct demo_block *b)
 static void add_copy(struct demo_conv *c, const struct demo_call *k, int i)
 {
   const struct demo_model *m = &demo_models[k->model];
-  struct demo_counts n;
+  struct demo_counts n = {0};
 
   n.calls = 1;
   n.input = k->in;

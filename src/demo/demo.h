@@ -45,6 +45,10 @@ struct demo_counts {
   uint64_t output;
   uint64_t cache_creation; /* 5m + 1h, per the cache_creation object rule */
   uint64_t cache_read;
+  /* Calls whose input + cache writes + cache reads exceed 200,000 tokens
+   * (priced differently by ccusage), and a bitmask of their model keys. */
+  uint64_t long_context;
+  uint32_t long_models;
 };
 
 /* Model keys of the truth: raw message.model, "-fast" appended for fast. */

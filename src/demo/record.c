@@ -493,7 +493,7 @@ void demo_rec_synthetic(struct demo_conv *c, const char *text, int limit)
 {
   struct buf *b = &c->out->b;
   char uuid[DEMO_UUID_SZ], id[DEMO_UUID_SZ], req[DEMO_REQID_SZ];
-  struct demo_counts zero = {1, 0, 0, 0, 0};
+  struct demo_counts zero = {1, 0, 0, 0, 0, 0, 0};
 
   demo_id_uuid(&c->rng, uuid);
   demo_id_uuid(&c->rng, id);

@@ -47,6 +47,8 @@ static void counts_add(struct demo_counts *sum, const struct demo_counts *c)
   sum->output += c->output;
   sum->cache_creation += c->cache_creation;
   sum->cache_read += c->cache_read;
+  sum->long_context += c->long_context;
+  sum->long_models |= c->long_models;
 }
 
 /* Makes days[] cover `day` and returns its slot. */
@@ -81,7 +83,16 @@ void demo_truth_add(struct demo_truth *t, int64_t ts_ms, int model_key,
                     const struct demo_counts *c)
 {
   int64_t day = civil_floor_div(ts_ms, DAY_MS);
+  struct demo_counts one = *c;
 
+  one.long_context = 0;
+  one.long_models = 0;
+  if (c->calls == 1 && c->input + c->cache_creation + c->cache_read > 200000 &&
+      model_key >= 0 && model_key < DEMO_MODEL_KEYS) {
+    one.long_context = 1;
+    one.long_models = 1u << model_key;
+  }
+  c = &one;
   counts_add(day_slot(t, day), c);
   if (model_key >= 0 && model_key < DEMO_MODEL_KEYS)
     counts_add(&t->models[model_key], c);
@@ -104,6 +115,19 @@ static json_t *counts_json(const struct demo_counts *c)
   return o;
 }
 
+static void long_context_json(json_t *o, const struct demo_counts *c)
+{
+  json_t *models = json_array();
+  int k;
+
+  json_object_set_new(o, "longContextCalls",
+                      json_integer((json_int_t)c->long_context));
+  for (k = 0; k < DEMO_MODEL_KEYS; k++)
+    if (c->long_models & (1u << k))
+      json_array_append_new(models, json_string(demo_model_keys[k]));
+  json_object_set_new(o, "longContextModels", models);
+}
+
 void demo_truth_json(const struct demo_truth *t, struct buf *out)
 {
   json_t *root = json_object(), *days = json_array(), *models = json_array();
@@ -119,6 +143,7 @@ void demo_truth_json(const struct demo_truth *t, struct buf *out)
     o = counts_json(&t->days[i]);
     civil_fmt_date(t->first_day + (int64_t)i, date);
     json_object_set_new(o, "date", json_string(date));
+    long_context_json(o, &t->days[i]);
     json_array_append_new(days, o);
   }
   /* Key 0 is "<synthetic>", which ccusage lists under no model. */
