@@ -12,34 +12,15 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "runbin.h"
 #include "testutil.h"
 #include "util/buf.h"
 
 static char realdir[4096];
 
-/* Runs tokmeter with args and parses its JSON output. */
 static json_t *run_json(const char *args)
 {
-  struct buf cmd = BUF_INIT, out = BUF_INIT;
-  char tmp[65536];
-  json_error_t je;
-  json_t *j;
-  FILE *p;
-  size_t n;
-
-  buf_addf(&cmd, "TZ=UTC '%s' %s --json --claude-dir '%s' 2>/dev/null",
-           getenv("TOKMETER_BIN"), args, realdir);
-  p = popen(cmd.data, "r");
-  assert_non_null(p);
-  while ((n = fread(tmp, 1, sizeof(tmp), p)) > 0)
-    buf_add(&out, tmp, n);
-  assert_int_equal(pclose(p), 0);
-  j = json_loadb(out.data, out.len, 0, &je);
-  if (!j)
-    fail_msg("tokmeter %s: bad JSON: %s", args, je.text);
-  buf_release(&cmd);
-  buf_release(&out);
-  return j;
+  return runbin_json("%s --json --claude-dir '%s'", args, realdir);
 }
 
 static json_t *load_expected(const char *name)
@@ -53,15 +34,6 @@ static json_t *load_expected(const char *name)
   if (!j)
     fail_msg("%s: %s", path, je.text);
   return j;
-}
-
-static long long num(json_t *o, const char *k)
-{
-  json_t *v = json_object_get(o, k);
-
-  if (!json_is_integer(v))
-    fail_msg("field '%s' missing or not an integer", k);
-  return json_integer_value(v);
 }
 
 static void test_daily_parity(void **state)
@@ -85,19 +57,19 @@ static void test_daily_parity(void **state)
     if (!strcmp(date, "2026-01-01")) {
       /* A hand-written requestId-less copy: ccusage 20.0.24 counts both
        * copies of msg_... (330 tokens), §3.5 counts the call once. */
-      assert_int_equal(num(o, "totalTokens"), 165);
-      assert_int_equal(num(e, "totalTokens"), 330);
+      assert_int_equal(runbin_int(o, "totalTokens"), 165);
+      assert_int_equal(runbin_int(e, "totalTokens"), 330);
       continue;
     }
     for (k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
-      assert_int_equal(num(o, fields[k]), num(e, fields[k]));
+      assert_int_equal(runbin_int(o, fields[k]), runbin_int(e, fields[k]));
     oc = json_real_value(json_object_get(o, "totalCost"));
     ec = json_real_value(json_object_get(e, "totalCost"));
     assert_true(fabs(oc - ec) <= 1e-9 * (ec > 1 ? ec : 1));
     same++;
   }
   assert_int_equal(same, json_array_size(od) - 1);
-  assert_int_equal(num(json_object_get(ours, "totals"), "totalTokens"),
+  assert_int_equal(runbin_int(json_object_get(ours, "totals"), "totalTokens"),
                    57342022);
   json_decref(ours);
   json_decref(exp);
@@ -129,12 +101,12 @@ static void test_reports_sum_to_daily(void **state)
     for (k = 0; k < json_array_size(rows); k++) {
       json_t *row = json_array_get(rows, k);
 
-      tokens += num(row, "totalTokens");
+      tokens += runbin_int(row, "totalTokens");
       cost += json_real_value(json_object_get(row, "totalCost"));
     }
-    assert_int_equal(tokens, num(dt, "totalTokens"));
-    assert_int_equal(num(json_object_get(r, "totals"), "totalTokens"),
-                     num(dt, "totalTokens"));
+    assert_int_equal(tokens, runbin_int(dt, "totalTokens"));
+    assert_int_equal(runbin_int(json_object_get(r, "totals"), "totalTokens"),
+                     runbin_int(dt, "totalTokens"));
     assert_true(fabs(cost - dcost) < 1e-9);
     json_decref(r);
   }
@@ -149,9 +121,9 @@ static void test_monthly_vs_ccusage(void **state)
   json_t *exp = load_expected("monthly.json");
 
   (void)state;
-  assert_int_equal(num(json_object_get(exp, "totals"), "totalTokens"),
+  assert_int_equal(runbin_int(json_object_get(exp, "totals"), "totalTokens"),
                    57232363);
-  assert_int_equal(num(json_object_get(ours, "totals"), "totalTokens"),
+  assert_int_equal(runbin_int(json_object_get(ours, "totals"), "totalTokens"),
                    57342022);
   json_decref(ours);
   json_decref(exp);
