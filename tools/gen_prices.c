@@ -6,31 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * The generator parses and validates with the runtime loader's own code:
- * pricing_json.c is compiled into this program by #include (it uses
- * relative includes), so CMakeLists.txt needs no extra source or include
- * directory for this target.
- */
-#include "../src/core/pricing_json.c" /* NOLINT(bugprone-suspicious-include) */
+#include "core/pricing_json.h"
+#include "util/err.h"
 
-/*
- * util/err.c cannot be included the same way (its includes need -I src),
- * so the one function pricing_json.c needs from it is restated here, with
- * the contract of util/err.h.
- */
-int err_set(struct err *e, int code, const char *fmt, ...)
-{
-  va_list ap;
-
-  if (!e)
-    return code;
-  e->code = code;
-  va_start(ap, fmt);
-  vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-  va_end(ap);
-  return code;
-}
+/* The generator parses and validates with the runtime loader's own code
+ * (src/core/pricing_json.c, compiled into it by CMake). */
 
 static int fail(const char *msg)
 {

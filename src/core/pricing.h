@@ -5,9 +5,8 @@
 
 #include <stddef.h>
 
-/* Relative includes: tools/gen_prices.c is built without -I src. */
-#include "../core/usage.h"
-#include "../util/err.h"
+#include "core/usage.h"
+#include "util/err.h"
 
 /*
  * Prices are USD per token. The built-in table is generated at build time

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Relative includes: see pricing_json.h. */
-#include "../core/pricing_json.h"
-#include "../util/banned.h"
+#include "core/pricing_json.h"
+#include "util/banned.h"
 
 enum {
   F_INPUT,

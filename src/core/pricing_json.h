@@ -7,13 +7,10 @@
 
 #include <jansson.h>
 
-/*
- * Relative includes: tools/gen_prices.c compiles pricing_json.c into the
- * generator by #include, without -I src, so the build-time table and the
- * runtime override loader parse and validate with the same code.
- */
-#include "../core/pricing.h"
-#include "../util/err.h"
+/* tools/gen_prices.c is built with this file too, so the build-time table
+ * and the runtime override loader parse and validate with the same code. */
+#include "core/pricing.h"
+#include "util/err.h"
 
 /* Limits on a model key: printable ASCII without spaces, 1 to this long. */
 #define PRICE_NAME_MAX 200

@@ -389,6 +389,25 @@ static int literal(struct jscan *c, const char *w, size_t n, unsigned char kind,
   return 0;
 }
 
+/* After a member or element: 0 at the container's end (consumed), 1 after
+ * a ',' (another item follows), -1 on anything else. */
+static int next_item(struct jscan *c, char close)
+{
+  jscan_ws(c);
+  if (c->p >= c->end)
+    return -1;
+  if (*c->p == close) {
+    c->p++;
+    c->depth--;
+    return 0;
+  }
+  if (*c->p != ',')
+    return -1;
+  c->p++;
+  jscan_ws(c);
+  return 1;
+}
+
 int jscan_object(struct jscan *c, jscan_member_cb member, void *arg)
 {
   if (++c->depth > MAX_DEPTH)
@@ -414,20 +433,8 @@ int jscan_object(struct jscan *c, jscan_member_cb member, void *arg)
     c->p++;
     jscan_ws(c);
     r = member ? member(c, &key, arg) : jscan_value(c, NULL);
-    if (r)
-      return -1;
-    jscan_ws(c);
-    if (c->p >= c->end)
-      return -1;
-    if (*c->p == '}') {
-      c->p++;
-      c->depth--;
-      return 0;
-    }
-    if (*c->p != ',')
-      return -1;
-    c->p++;
-    jscan_ws(c);
+    if (r || (r = next_item(c, '}')) != 1)
+      return r;
   }
 }
 
@@ -443,20 +450,10 @@ int jscan_array(struct jscan *c)
     return 0;
   }
   for (;;) {
-    if (jscan_value(c, NULL))
-      return -1;
-    jscan_ws(c);
-    if (c->p >= c->end)
-      return -1;
-    if (*c->p == ']') {
-      c->p++;
-      c->depth--;
-      return 0;
-    }
-    if (*c->p != ',')
-      return -1;
-    c->p++;
-    jscan_ws(c);
+    int r = jscan_value(c, NULL);
+
+    if (r || (r = next_item(c, ']')) != 1)
+      return r;
   }
 }
 
