@@ -208,36 +208,42 @@ static void json_row(struct jsonw *w, const struct agg *a,
 int render_json(const struct agg *a, const struct render_opts *o,
                 struct buf *out)
 {
+  /* Top-level keys in sorted order: the rows' array sorts before "totals"
+   * except "weekly", which sorts after "unpricedModels". */
+  enum { ROWS, TOTALS, UNPRICED } order[3] = {ROWS, TOTALS, UNPRICED};
   struct jsonw w;
   struct field tot[12];
-  size_t i, n;
+  size_t i, k;
 
+  if (o->by == AGG_WEEK) {
+    order[0] = TOTALS;
+    order[1] = UNPRICED;
+    order[2] = ROWS;
+  }
   jsonw_init(&w, out, 2);
   jsonw_obj_begin(&w);
-  /* "totals" and "unpricedModels" sort after every array name but
-   * "weekly". */
-  if (o->by == AGG_WEEK)
-    goto totals;
-rows:
-  jsonw_key(&w, json_array_name(o->by));
-  jsonw_arr_begin(&w);
-  for (i = 0; i < a->n; i++)
-    json_row(&w, a, &a->rows[i], o->by);
-  jsonw_arr_end(&w);
-  if (o->by == AGG_WEEK)
-    goto end;
-totals:
-  jsonw_key(&w, "totals");
-  n = token_fields(tot, &a->total);
-  json_fields(&w, a, tot, n);
-  jsonw_key(&w, "unpricedModels");
-  jsonw_arr_begin(&w);
-  for (i = 0; i < a->nunpriced; i++)
-    jsonw_strz(&w, strtab_get(&a->names, a->unpriced[i]));
-  jsonw_arr_end(&w);
-  if (o->by == AGG_WEEK)
-    goto rows;
-end:
+  for (k = 0; k < 3; k++) {
+    switch (order[k]) {
+    case ROWS:
+      jsonw_key(&w, json_array_name(o->by));
+      jsonw_arr_begin(&w);
+      for (i = 0; i < a->n; i++)
+        json_row(&w, a, &a->rows[i], o->by);
+      jsonw_arr_end(&w);
+      break;
+    case TOTALS:
+      jsonw_key(&w, "totals");
+      json_fields(&w, a, tot, token_fields(tot, &a->total));
+      break;
+    case UNPRICED:
+      jsonw_key(&w, "unpricedModels");
+      jsonw_arr_begin(&w);
+      for (i = 0; i < a->nunpriced; i++)
+        jsonw_strz(&w, strtab_get(&a->names, a->unpriced[i]));
+      jsonw_arr_end(&w);
+      break;
+    }
+  }
   jsonw_obj_end(&w);
   buf_addch(out, '\n');
   return jsonw_finish(&w);
