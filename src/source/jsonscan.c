@@ -15,16 +15,14 @@
 /* jansson's JSON_PARSER_DEFAULT_DEPTH: deeper nesting is an error there. */
 #define MAX_DEPTH 2048
 
-/* First occurrence of nd[0..m) (m >= 2) in s[0..n): SIMD test of its first
- * and last bytes, then a memcmp of the middle. */
-size_t jscan_find(const char *s, size_t n, const char *nd, size_t m)
+size_t jscan_find_flag(const char *s, size_t n, const char *nd, size_t m,
+                       int *nonascii)
 {
-  size_t i = 0;
+  size_t i = 0, at = n;
+  unsigned high = 0; /* sign bits of the bytes looked at */
 
-  if (n < m)
-    return n;
+  if (n >= m) {
 #ifdef __SSE2__
-  {
     const __m128i f = _mm_set1_epi8(nd[0]);
     const __m128i l = _mm_set1_epi8(nd[m - 1]);
 
@@ -35,20 +33,37 @@ size_t jscan_find(const char *s, size_t n, const char *nd, size_t m)
       unsigned mask = (unsigned)_mm_movemask_epi8(
           _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l)));
 
+      high |= (unsigned)_mm_movemask_epi8(a);
       while (mask) {
         unsigned k = (unsigned)__builtin_ctz(mask);
 
-        if (!memcmp(s + i + k + 1, nd + 1, m - 2))
-          return i + k;
+        if (!memcmp(s + i + k + 1, nd + 1, m - 2)) {
+          at = i + k;
+          goto done;
+        }
         mask &= mask - 1;
       }
     }
-  }
 #endif
-  for (; i + m <= n; i++)
-    if (s[i] == nd[0] && !memcmp(s + i, nd, m))
-      return i;
-  return n;
+    for (; i + m <= n; i++) {
+      high |= (unsigned char)s[i] & 0x80u;
+      if (s[i] == nd[0] && !memcmp(s + i, nd, m)) {
+        at = i;
+        goto done;
+      }
+    }
+  }
+  for (; i < n; i++)
+    high |= (unsigned char)s[i] & 0x80u;
+done:
+  if (nonascii)
+    *nonascii = high != 0;
+  return at;
+}
+
+size_t jscan_find(const char *s, size_t n, const char *nd, size_t m)
+{
+  return jscan_find_flag(s, n, nd, m, NULL);
 }
 
 void jscan_init(struct jscan *c, const char *p, size_t n, char *scratch)
@@ -90,6 +105,61 @@ static int utf8_len(const unsigned char *p, const unsigned char *end)
       (v >= 0xD800 && v <= 0xDFFF))
     return 0;
   return n;
+}
+
+/* Length of the well-formed sequence at p (Unicode table 3-7), 0 if none;
+ * p[0] >= 0x80. Inline: it runs once per non-ASCII character of a line. */
+static inline size_t seq_len(const unsigned char *p, const unsigned char *end)
+{
+  unsigned c = p[0];
+
+  if (c >= 0xC2 && c <= 0xDF)
+    return end - p >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF)
+    return end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+                   !(c == 0xE0 && p[1] < 0xA0) && !(c == 0xED && p[1] > 0x9F)
+               ? 3
+               : 0;
+  if (c >= 0xF0 && c <= 0xF4)
+    return end - p >= 4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+                   (p[3] & 0xC0) == 0x80 && !(c == 0xF0 && p[1] < 0x90) &&
+                   !(c == 0xF4 && p[1] > 0x8F)
+               ? 4
+               : 0;
+  return 0;
+}
+
+int jscan_utf8_valid(const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+  while (p < end) {
+#ifdef __SSE2__
+    if (end - p >= 16) {
+      unsigned m = (unsigned)_mm_movemask_epi8(
+          _mm_loadu_si128((const __m128i *)(const void *)p));
+
+      if (!m) {
+        p += 16;
+        continue;
+      }
+      p += __builtin_ctz(m);
+    }
+#endif
+    if (*p < 0x80) {
+      p++;
+      continue;
+    }
+    /* A run of non-ASCII characters stays here, off the SIMD path. */
+    while (p < end && *p >= 0x80) {
+      size_t k = seq_len(p, end);
+
+      if (!k)
+        return 0;
+      p += k;
+    }
+  }
+  return 1;
 }
 
 static int hex4(const char *p, unsigned *out)

@@ -63,7 +63,15 @@ int jscan_array(struct jscan *c);
 int jscan_sub(struct jscan *c, struct jval *kind, jscan_member_cb member,
               void *arg);
 
-/* First occurrence of nd[0..m) (m >= 2) in s[0..n), or n. */
+/* First occurrence of nd[0..m) (m >= 2) in s[0..n), or n: a SIMD test of
+ * its first and last bytes, then a memcmp of the middle. */
 size_t jscan_find(const char *s, size_t n, const char *nd, size_t m);
+/* The same, also telling whether the bytes it looked at (all of s when
+ * there is no match) hold a byte >= 0x80. */
+size_t jscan_find_flag(const char *s, size_t n, const char *nd, size_t m,
+                       int *nonascii);
+/* 1 if s[0..n) is valid UTF-8 by jansson's rules (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+int jscan_utf8_valid(const char *s, size_t n);
 
 #endif

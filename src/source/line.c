@@ -75,9 +75,23 @@ static int killed_by_null(const char *s, size_t n)
   }
 }
 
+int line_prefilter_flag(const char *line, size_t len, int *nonascii)
+{
+  int high = 0;
+  size_t at = jscan_find_flag(line, len, "\"usage\":{", 9, &high);
+
+  if (at < len && !killed_by_null(line, len))
+    return 1;
+  /* Stopped at a match: the rest is unknown, so the caller checks it. */
+  *nonascii = at < len || high;
+  return 0;
+}
+
 int line_prefilter(const char *line, size_t len)
 {
-  return line_find_usage(line, len) < len && !killed_by_null(line, len);
+  int nonascii;
+
+  return line_prefilter_flag(line, len, &nonascii);
 }
 
 long long line_limit_reset(const char *line, size_t len)

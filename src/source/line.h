@@ -26,6 +26,9 @@ void line_parser_release(struct line_parser *lp);
 
 /* 1 if the line contains `"usage":{` and none of the killing `"k":null`. */
 int line_prefilter(const char *line, size_t len);
+/* The same; when it returns 0, *nonascii says whether the line holds a
+ * byte >= 0x80 (so the caller knows to check its UTF-8). */
+int line_prefilter_flag(const char *line, size_t len, int *nonascii);
 
 /* Offset of the first `"usage":{` in s[0..n), or n if none. */
 size_t line_find_usage(const char *s, size_t n);

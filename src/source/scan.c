@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/event.h"
+#include "source/jsonscan.h"
 #include "source/line.h"
 #include "source/scan.h"
 #include "util/xalloc.h"
@@ -154,17 +155,24 @@ static void handle_line(struct worker *w, const struct unit *u, const char *p,
 {
   struct usage_rec rec;
   enum line_status s;
+  int nonascii;
 
   if (blank(p, n)) {
     if (!tail)
       w->st.blank++;
     return;
   }
-  if (!line_prefilter(p, n)) {
-    if (object_shaped(p, n))
+  if (!line_prefilter_flag(p, n, &nonascii)) {
+    /* No usage here: only its shape and its UTF-8 are checked. */
+    int bad_utf8 = nonascii && !jscan_utf8_valid(p, n);
+
+    if (!bad_utf8 && object_shaped(p, n))
       return;
     if (tail) {
       w->st.truncated++;
+    } else if (bad_utf8) {
+      w->st.bad_utf8++;
+      add_issue(w, u, lineno, SCAN_BAD_UTF8);
     } else {
       w->st.malformed++;
       add_issue(w, u, lineno, SCAN_MALFORMED);

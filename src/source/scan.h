@@ -23,9 +23,9 @@
 typedef void (*scan_progress_cb)(void *ctx, uint64_t done, uint64_t total);
 
 struct scan_opts {
-  int threads;            /* 0: one per online CPU (at most 8) */
-  int collect_issues;     /* keep file:line of every bad line */
-  uint64_t unit_bytes;    /* split files larger than this; 0: 32 MiB */
+  int threads;               /* 0: one per online CPU (at most 8) */
+  int collect_issues;        /* keep file:line of every bad line */
+  uint64_t unit_bytes;       /* split files larger than this; 0: 32 MiB */
   scan_progress_cb progress; /* may be NULL */
   void *progress_ctx;
 };
@@ -33,28 +33,28 @@ struct scan_opts {
 enum scan_issue_kind { SCAN_MALFORMED = 1, SCAN_BAD_UTF8 };
 
 struct scan_issue {
-  uint32_t file;  /* index into the discover's files */
-  uint64_t line;  /* 1-based */
-  uint8_t kind;   /* enum scan_issue_kind */
+  uint32_t file; /* index into the discover's files */
+  uint64_t line; /* 1-based */
+  uint8_t kind;  /* enum scan_issue_kind */
 };
 
 struct scan_stats {
   uint64_t files, bytes, lines;
-  uint64_t blank;       /* empty or whitespace-only lines */
-  uint64_t malformed;   /* not JSON (shape check or full parse) */
-  uint64_t bad_utf8;    /* invalid UTF-8 inside a JSON string */
-  uint64_t records;     /* usage records parsed (copies, before dedup) */
-  uint64_t truncated;   /* unfinished last lines, not counted yet */
-  uint64_t unreadable;  /* files that could not be read */
+  uint64_t blank;      /* empty or whitespace-only lines */
+  uint64_t malformed;  /* not JSON (shape check or full parse) */
+  uint64_t bad_utf8;   /* invalid UTF-8 inside a JSON string */
+  uint64_t records;    /* usage records parsed (copies, before dedup) */
+  uint64_t truncated;  /* unfinished last lines, not counted yet */
+  uint64_t unreadable; /* files that could not be read */
 };
 
 /* What a scan produced; owns everything it points to. */
 struct scan_result {
-  struct dedup set;          /* finished: sorted, sidechain rule applied */
+  struct dedup set; /* finished: sorted, sidechain rule applied */
   struct scan_stats st;
   struct scan_issue *issues; /* sorted by file, line (collect_issues) */
   size_t nissues;
-  struct buf warnings;       /* one line each: files that could not be read */
+  struct buf warnings; /* one line each: files that could not be read */
 };
 
 void scan_result_init(struct scan_result *r);
