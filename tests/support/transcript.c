@@ -1,9 +1,14 @@
 /* Transcript lines and scan comparisons for the source-layer tests. */
 /* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
-#include "core/event.h"
 #include "transcript.h"
 #include "util/banned.h"
 
@@ -133,4 +138,100 @@ int transcript_diff(const struct scan_result *a, const struct scan_result *b,
   }
 #undef DIFF
   return 0;
+}
+
+int transcript_world_setup(void **state)
+{
+  struct transcript_world *w = calloc(1, sizeof(*w));
+
+  if (!w || tmptree_make(&w->t)) {
+    free(w);
+    return -1;
+  }
+  discover_init(&w->d);
+  scan_result_init(&w->r);
+  *state = w;
+  return 0;
+}
+
+int transcript_world_teardown(void **state)
+{
+  struct transcript_world *w = *state;
+
+  scan_result_release(&w->r);
+  discover_release(&w->d);
+  tmptree_remove(&w->t);
+  free(w);
+  return 0;
+}
+
+const char *transcript_path(struct transcript_world *w, const char *rel)
+{
+  w->next = (w->next + 1) % 4;
+  return tmptree_path(&w->t, rel, w->paths[w->next], sizeof(w->paths[0]));
+}
+
+void transcript_put(struct transcript_world *w, const char *rel,
+                    const char *data, size_t n)
+{
+  char path[512];
+
+  snprintf(path, sizeof(path), "cfg/projects/%s", rel);
+  assert_int_equal(tmptree_write(&w->t, path, data, n), 0);
+}
+
+void transcript_puts(struct transcript_world *w, const char *rel, const char *s)
+{
+  transcript_put(w, rel, s, strlen(s));
+}
+
+void transcript_world_discover(struct transcript_world *w)
+{
+  assert_int_equal(transcript_discover(transcript_path(w, "cfg"), &w->d), 0);
+}
+
+void transcript_scan_ok(const struct discover *d, struct scan_result *r,
+                        uint64_t unit_bytes, int threads)
+{
+  assert_int_equal(transcript_scan(d, r, unit_bytes, threads), 0);
+}
+
+void transcript_world_scan(struct transcript_world *w)
+{
+  transcript_world_discover(w);
+  transcript_scan_ok(&w->d, &w->r, 0, 1);
+}
+
+void transcript_line(struct buf *b, const char *id, const char *req, int sec,
+                     unsigned in, unsigned out, const char *eol)
+{
+  struct transcript_rec r;
+
+  memset(&r, 0, sizeof(r));
+  r.id = id;
+  r.req = req;
+  r.session = "s1";
+  r.cwd = "/home/u/proj";
+  r.sec = sec;
+  r.in = in;
+  r.out = out;
+  transcript_add(b, &r);
+  buf_adds(b, eol);
+}
+
+const struct event *transcript_find(const struct scan_result *r, int64_t ts_ms)
+{
+  size_t i;
+
+  for (i = 0; i < r->set.n; i++)
+    if (r->set.ev[i].ts_ms == ts_ms)
+      return &r->set.ev[i];
+  return NULL;
+}
+
+const char *transcript_str(const struct scan_result *r, uint32_t id)
+{
+  const char *s = strtab_get(&r->set.strs, id);
+
+  return s ? s : "(none)";
 }
