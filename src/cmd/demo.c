@@ -128,7 +128,7 @@ static int writer_cb(void *ctx, const char *relpath, const char *data,
     buf_addf(&w->path, "%s/%s", w->root, relpath);
     slash = strrchr(w->path.data, '/');
     if (slash && ((size_t)(slash - w->path.data) != w->dir.len ||
-                  memcmp(w->dir.data, w->path.data, w->dir.len))) {
+                  memcmp(w->dir.data, w->path.data, w->dir.len) != 0)) {
       buf_reset(&w->dir);
       buf_add(&w->dir, w->path.data, (size_t)(slash - w->path.data));
       if (mkdirs(w->dir.data, w->dir.len)) {

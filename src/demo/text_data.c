@@ -11,6 +11,7 @@ static const char *const prose[] = {
     "The failure comes from an off-by-one in the loop bound.",
     "Now I understand the problem: the cache key ignores the request id.",
     "Good, the build is green again.",
+    /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one string */
     "I found the cause. The parser stops at the first blank line instead of "
     "skipping it.",
     "Let me run the full test suite to make sure nothing else broke.",
@@ -169,6 +170,7 @@ static const char *const code_ts[] = {
     "import { useEffect, useState } from \"react\";",
     "import type { Order, Page } from \"./types\";",
     "",
+    /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one string */
     "export async function fetchOrders(cursor?: string): Promise<Page<Order>> "
     "{",
     "  const res = await fetch(`/api/orders?cursor=${cursor ?? \"\"}`);",
@@ -299,6 +301,7 @@ static const char *const shell[] = {
     "    Expected: 1800",
     "    Received: 1600",
     "Tests:       1 failed, 41 passed, 42 total",
+    /* NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one string */
     "============================= test session starts "
     "==============================",
     "collected 87 items",
