@@ -87,3 +87,22 @@ void tmptree_remove(struct tmptree *t)
     fprintf(stderr, "cannot remove '%s'\n", t->root);
   t->root[0] = '\0';
 }
+
+int tmptree_setup(void **state)
+{
+  struct tmptree *t = calloc(1, sizeof(*t));
+
+  if (!t || tmptree_make(t)) {
+    free(t);
+    return -1;
+  }
+  *state = t;
+  return 0;
+}
+
+int tmptree_teardown(void **state)
+{
+  tmptree_remove(*state);
+  free(*state);
+  return 0;
+}

@@ -33,4 +33,8 @@ char *tmptree_path(const struct tmptree *t, const char *rel, char *out,
 /* Removes the whole tree (permissions restored first). */
 void tmptree_remove(struct tmptree *t);
 
+/* cmocka fixtures: a fresh tree in *state per test, removed after it. */
+int tmptree_setup(void **state);
+int tmptree_teardown(void **state);
+
 #endif

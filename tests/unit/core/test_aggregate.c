@@ -10,55 +10,8 @@
 
 #include "core/aggregate.h"
 #include "core/civil.h"
+#include "evset.h"
 #include "source/tzfile.h"
-
-struct ev_spec {
-  const char *ts, *model, *session;
-  uint64_t in, out;
-  int fast;
-  double cost_usd; /* < 0: none recorded */
-};
-
-static int64_t at(const char *ts)
-{
-  int64_t ms;
-
-  assert_int_equal(civil_parse_ts(ts, strlen(ts), &ms), 0);
-  return ms;
-}
-
-static void make_set(struct dedup *d, const struct ev_spec *s, size_t n)
-{
-  size_t i;
-
-  dedup_init(d);
-  for (i = 0; i < n; i++) {
-    struct usage_rec r;
-    struct event ev;
-    char id[32];
-
-    memset(&r, 0, sizeof(r));
-    snprintf(id, sizeof(id), "m%zu", i);
-    r.msg_id = (struct span){id, strlen(id)};
-    r.req_id = (struct span){"r", 1};
-    if (s[i].model)
-      r.model = (struct span){s[i].model, strlen(s[i].model)};
-    r.session_id = (struct span){s[i].session ? s[i].session : "s1",
-                                 strlen(s[i].session ? s[i].session : "s1")};
-    r.ts_ms = at(s[i].ts);
-    r.tok.input = s[i].in;
-    r.tok.output = s[i].out;
-    if (s[i].fast)
-      r.flags |= USAGE_FAST;
-    if (s[i].cost_usd >= 0) {
-      r.flags |= USAGE_HAS_COST;
-      r.cost_usd = s[i].cost_usd;
-    }
-    event_from_rec(&ev, &r, &d->strs, 0, 0);
-    dedup_add(d, &ev);
-  }
-  dedup_finish(d);
-}
 
 struct fixture {
   struct dedup d;
@@ -68,12 +21,12 @@ struct fixture {
   struct agg_filter f;
 };
 
-static void setup_fx(struct fixture *fx, const struct ev_spec *s, size_t n,
+static void setup_fx(struct fixture *fx, const struct call_spec *s, size_t n,
                      const char *zone, enum cost_mode mode)
 {
   struct err e = ERR_INIT;
 
-  make_set(&fx->d, s, n);
+  evset_make(&fx->d, s, n);
   price_table_init(&fx->pt);
   pricer_init(&fx->pr, mode, &fx->pt, &fx->d.strs);
   tz_init_utc(&fx->tz);
@@ -101,7 +54,7 @@ static const char *key(const struct agg *a, size_t i)
 static void test_zone_changes_the_day(void **state)
 {
   /* §8 item 12. */
-  static const struct ev_spec s[] = {
+  static const struct call_spec s[] = {
       {"2026-03-10T23:30:00.000Z", "claude-opus-4-5", NULL, 10, 10, 0, -1}};
   struct fixture fx;
   struct agg a;
@@ -125,7 +78,7 @@ static void test_zone_changes_the_day(void **state)
 static void test_dst_midnight(void **state)
 {
   /* New York springs forward on 2026-03-08 and falls back 2026-11-01. */
-  static const struct ev_spec s[] = {
+  static const struct call_spec s[] = {
       {"2026-03-08T04:59:59.999Z", "claude-opus-4-5", NULL, 1, 0, 0, -1},
       {"2026-03-08T05:00:00.000Z", "claude-opus-4-5", NULL, 2, 0, 0, -1},
       {"2026-03-09T03:59:59.999Z", "claude-opus-4-5", NULL, 4, 0, 0, -1},
@@ -156,7 +109,7 @@ static void test_dst_midnight(void **state)
 /* Every grouping sums to the same totals over the same events. */
 static void test_reports_agree(void **state)
 {
-  static const struct ev_spec s[] = {
+  static const struct call_spec s[] = {
       {"2026-02-27T10:00:00.000Z", "claude-opus-4-5", "a", 100, 10, 0, -1},
       {"2026-02-28T23:59:00.000Z", "claude-sonnet-4-5", "a", 200, 20, 0, -1},
       {"2026-03-01T00:01:00.000Z", "claude-haiku-4-5", "b", 300, 30, 0, -1},
@@ -225,7 +178,7 @@ static void test_reports_agree(void **state)
 
 static void test_weeks_start_on_sunday_by_default(void **state)
 {
-  static const struct ev_spec s[] = {
+  static const struct call_spec s[] = {
       {"2026-03-07T12:00:00.000Z", "claude-opus-4-5", NULL, 1, 0, 0, -1},
       {"2026-03-08T12:00:00.000Z", "claude-opus-4-5", NULL, 1, 0, 0, -1},
   };
@@ -245,7 +198,7 @@ static void test_weeks_start_on_sunday_by_default(void **state)
 
 static void test_unpriced_and_modes(void **state)
 {
-  static const struct ev_spec s[] = {
+  static const struct call_spec s[] = {
       {"2026-03-07T12:00:00.000Z", "claude-experimental-9", NULL, 1000, 0, 0,
        -1},
       {"2026-03-07T13:00:00.000Z", "claude-opus-4-5", NULL, 1000, 0, 0, 0.5},
@@ -285,7 +238,7 @@ static void test_unpriced_and_modes(void **state)
 
 static void test_since_until(void **state)
 {
-  static const struct ev_spec s[] = {
+  static const struct call_spec s[] = {
       {"2026-03-06T12:00:00.000Z", "claude-opus-4-5", NULL, 1, 0, 0, -1},
       {"2026-03-07T12:00:00.000Z", "claude-opus-4-5", NULL, 2, 0, 0, -1},
       {"2026-03-08T12:00:00.000Z", "claude-opus-4-5", NULL, 4, 0, 0, -1},

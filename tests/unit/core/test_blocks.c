@@ -10,43 +10,24 @@
 
 #include "core/blocks.h"
 #include "core/civil.h"
+#include "evset.h"
 
 #define H 3600000LL
 #define M 60000LL
 #define L (5 * H)
 
-static int64_t at(const char *ts)
-{
-  int64_t ms;
-
-  assert_int_equal(civil_parse_ts(ts, strlen(ts), &ms), 0);
-  return ms;
-}
-
-/* Builds a finished set with one call per timestamp. */
+/* A finished set with one opus-4-5 call per timestamp. */
 static void make_set(struct dedup *d, const char *const *ts, size_t n,
                      uint64_t tokens)
 {
+  struct call_spec s[8];
   size_t i;
 
-  dedup_init(d);
-  for (i = 0; i < n; i++) {
-    struct usage_rec r;
-    struct event ev;
-    char id[32];
-
-    memset(&r, 0, sizeof(r));
-    snprintf(id, sizeof(id), "m%zu", i);
-    r.msg_id = (struct span){id, strlen(id)};
-    r.req_id = (struct span){"r", 1};
-    r.model = (struct span){"claude-opus-4-5", 15};
-    r.ts_ms = at(ts[i]);
-    r.tok.input = tokens;
-    r.tok.output = tokens;
-    event_from_rec(&ev, &r, &d->strs, 0, 0);
-    dedup_add(d, &ev);
-  }
-  dedup_finish(d);
+  assert_true(n <= 8);
+  for (i = 0; i < n; i++)
+    s[i] = (struct call_spec){ts[i], "claude-opus-4-5", NULL, tokens, tokens, 0,
+                              -1};
+  evset_make(d, s, n);
 }
 
 static void build(struct block_list *bl, struct dedup *d,
@@ -90,19 +71,19 @@ static void test_checklist_13(void **state)
 
   (void)state;
   make_set(&d, ts, 4, 10);
-  build(&bl, &d, &pt, &pr, at("2026-03-20T00:00:00.000Z"));
+  build(&bl, &d, &pt, &pr, evset_at("2026-03-20T00:00:00.000Z"));
   assert_int_equal(bl.n, 4);
-  assert_int_equal(bl.v[0].start_ms, at("2026-03-10T10:00:00.000Z"));
-  assert_int_equal(bl.v[0].end_ms, at("2026-03-10T15:00:00.000Z"));
+  assert_int_equal(bl.v[0].start_ms, evset_at("2026-03-10T10:00:00.000Z"));
+  assert_int_equal(bl.v[0].end_ms, evset_at("2026-03-10T15:00:00.000Z"));
   assert_int_equal(bl.v[0].entries, 2);
-  assert_int_equal(bl.v[1].start_ms, at("2026-03-10T15:00:00.000Z"));
+  assert_int_equal(bl.v[1].start_ms, evset_at("2026-03-10T15:00:00.000Z"));
   assert_int_equal(bl.v[1].entries, 1);
   assert_true(bl.v[2].is_gap);
-  assert_int_equal(bl.v[2].start_ms, at("2026-03-10T20:20:00.000Z"));
-  assert_int_equal(bl.v[2].end_ms, at("2026-03-10T21:00:00.000Z"));
+  assert_int_equal(bl.v[2].start_ms, evset_at("2026-03-10T20:20:00.000Z"));
+  assert_int_equal(bl.v[2].end_ms, evset_at("2026-03-10T21:00:00.000Z"));
   assert_int_equal(bl.v[2].entries, 0);
-  assert_int_equal(bl.v[3].start_ms, at("2026-03-10T21:00:00.000Z"));
-  assert_int_equal(bl.v[3].end_ms, at("2026-03-11T02:00:00.000Z"));
+  assert_int_equal(bl.v[3].start_ms, evset_at("2026-03-10T21:00:00.000Z"));
+  assert_int_equal(bl.v[3].end_ms, evset_at("2026-03-11T02:00:00.000Z"));
   assert_false(bl.v[3].is_active);
   /* Largest completed block: the first (2 calls x 20 tokens). */
   assert_int_equal(blocks_max_tokens(&bl), 40);
@@ -122,10 +103,10 @@ static void test_exact_five_hours_is_same_block(void **state)
 
   (void)state;
   make_set(&d, ts, 3, 1);
-  build(&bl, &d, &pt, &pr, at("2026-03-20T00:00:00.000Z"));
+  build(&bl, &d, &pt, &pr, evset_at("2026-03-20T00:00:00.000Z"));
   assert_int_equal(bl.n, 2);
   assert_int_equal(bl.v[0].entries, 2);
-  assert_int_equal(bl.v[1].start_ms, at("2026-03-10T15:00:00.000Z"));
+  assert_int_equal(bl.v[1].start_ms, evset_at("2026-03-10T15:00:00.000Z"));
   done(&bl, &d, &pt, &pr);
 }
 
@@ -139,7 +120,7 @@ static void test_active_burn_and_projection(void **state)
   struct pricer pr;
   struct burn_rate br;
   struct projection pj;
-  int64_t now = at("2026-03-10T12:00:00.000Z");
+  int64_t now = evset_at("2026-03-10T12:00:00.000Z");
 
   (void)state;
   make_set(&d, ts, 2, 3000); /* 6,000 tokens per call */
@@ -161,7 +142,7 @@ static void test_active_burn_and_projection(void **state)
   done(&bl, &d, &pt, &pr);
   /* Five hours after the last call the block is over. */
   make_set(&d, ts, 2, 3000);
-  build(&bl, &d, &pt, &pr, at("2026-03-10T16:30:00.000Z"));
+  build(&bl, &d, &pt, &pr, evset_at("2026-03-10T16:30:00.000Z"));
   assert_false(bl.v[0].is_active);
   done(&bl, &d, &pt, &pr);
 }
@@ -177,8 +158,8 @@ static void test_hour_floor_is_utc(void **state)
 
   (void)state;
   make_set(&d, ts, 1, 1);
-  build(&bl, &d, &pt, &pr, at("2026-03-20T00:00:00.000Z"));
-  assert_int_equal(bl.v[0].start_ms, at("2026-03-10T05:00:00.000Z"));
+  build(&bl, &d, &pt, &pr, evset_at("2026-03-20T00:00:00.000Z"));
+  assert_int_equal(bl.v[0].start_ms, evset_at("2026-03-10T05:00:00.000Z"));
   done(&bl, &d, &pt, &pr);
 }
 

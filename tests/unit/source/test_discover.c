@@ -17,25 +17,6 @@
 #include "tmptree.h"
 #include "util/banned.h"
 
-static int setup(void **state)
-{
-  struct tmptree *t = calloc(1, sizeof(*t));
-
-  if (!t || tmptree_make(t)) {
-    free(t);
-    return -1;
-  }
-  *state = t;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  tmptree_remove(*state);
-  free(*state);
-  return 0;
-}
-
 /* "root/rel" in a static buffer, one of four rotating slots. */
 static const char *P(const struct tmptree *t, const char *rel)
 {
@@ -629,27 +610,33 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_claude_dir_config_and_projects,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(test_claude_dir_repeated, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_claude_dir_without_projects, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_config_dir_list, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_config_dir_none_valid, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_config_dir_empty_is_unset, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_config_dir_trims_all_space, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_walk_layout, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_walk_sorted_by_path, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_walk_stat_fields, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_walk_root_twice, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_walk_unreadable_dir, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_walk_long_path, setup, teardown),
+                                      tmptree_setup, tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_claude_dir_repeated, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_claude_dir_without_projects,
+                                      tmptree_setup, tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_list, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_none_valid, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_empty_is_unset,
+                                      tmptree_setup, tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_config_dir_trims_all_space,
+                                      tmptree_setup, tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_defaults, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_walk_layout, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_walk_sorted_by_path, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_walk_stat_fields, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_walk_root_twice, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_walk_unreadable_dir, tmptree_setup,
+                                      tmptree_teardown),
+      cmocka_unit_test_setup_teardown(test_walk_long_path, tmptree_setup,
+                                      tmptree_teardown),
       cmocka_unit_test(test_release_twice_and_empty),
   };
 

@@ -22,24 +22,10 @@
 /* The last name looked up; released after each test. */
 static struct buf name_buf = BUF_INIT;
 
-static int setup(void **state)
-{
-  struct tmptree *t = calloc(1, sizeof(*t));
-
-  if (!t || tmptree_make(t)) {
-    free(t);
-    return -1;
-  }
-  *state = t;
-  return 0;
-}
-
 static int teardown(void **state)
 {
   buf_release(&name_buf);
-  tmptree_remove(*state);
-  free(*state);
-  return 0;
+  return tmptree_teardown(state);
 }
 
 static const char *P(const struct tmptree *t, const char *rel)
@@ -434,15 +420,21 @@ static void test_map_build(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_no_repo, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_git_origin_ssh, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_origin_url_forms, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_git_no_remote, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_git_worktree, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_git_bare_worktree, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_gitfile, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_git_submodule, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_map_build, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_no_repo, tmptree_setup, teardown),
+      cmocka_unit_test_setup_teardown(test_git_origin_ssh, tmptree_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_origin_url_forms, tmptree_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_git_no_remote, tmptree_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_git_worktree, tmptree_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_git_bare_worktree, tmptree_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_gitfile, tmptree_setup, teardown),
+      cmocka_unit_test_setup_teardown(test_git_submodule, tmptree_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_map_build, tmptree_setup, teardown),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
