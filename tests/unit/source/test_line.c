@@ -10,9 +10,11 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "demo/demo.h"
 #include "ref_parse.h"
 #include "source/line.h"
 #include "testutil.h"
+#include "util/err.h"
 
 #define BASE_HEAD                                                              \
   "{\"parentUuid\":\"p1\",\"isSidechain\":false,\"cwd\":\"/home/u/proj\","     \
@@ -444,6 +446,47 @@ static void test_differential(void **state)
   buf_release(&m);
 }
 
+/* Collects a generated corpus: every file's bytes, one after another. */
+static int collect(void *ctx, const char *relpath, const char *data, size_t len)
+{
+  struct buf *all = ctx;
+  size_t n = strlen(relpath);
+
+  if (n > 6 && !strcmp(relpath + n - 6, ".jsonl")) {
+    if (data)
+      buf_add(all, data, len);
+    else
+      buf_addch(all, '\n'); /* end of file: its last line ends here */
+  }
+  return 0;
+}
+
+/* The demo generator's corpora, which hold every record type and edge case
+ * of the format doc, through both parsers. */
+static void test_differential_generated(void **state)
+{
+  struct diff_stats ds = {0};
+  struct demo_opts o;
+  struct err e = ERR_INIT;
+  int parity;
+
+  (void)state;
+  for (parity = 0; parity < 2; parity++) {
+    struct buf all = BUF_INIT;
+
+    demo_opts_init(&o);
+    o.seed = 1 + (uint64_t)parity;
+    o.parity = parity;
+    assert_int_equal(demo_generate(&o, collect, &all, NULL, NULL, &e), 0);
+    check_lines(&all, &ds, parity ? "demo --parity" : "demo");
+    buf_release(&all);
+  }
+  fprintf(stderr, "generated: %lu lines, %lu candidates, %lu events\n",
+          ds.lines, ds.candidates, ds.events);
+  assert_int_equal(ds.failures, 0);
+  assert_true(ds.events > 1000);
+}
+
 static void test_deep_nesting(void **state)
 {
   struct buf b = BUF_INIT;
@@ -491,6 +534,7 @@ int main(void)
       cmocka_unit_test(test_limit_reset),
       cmocka_unit_test(test_deep_nesting),
       cmocka_unit_test(test_differential),
+      cmocka_unit_test(test_differential_generated),
   };
 
   return cmocka_run_group_tests(tests, setup, teardown);
