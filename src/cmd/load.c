@@ -264,8 +264,14 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   discover_init(&l->disc);
   scan_result_init(&l->scan);
   if (tz_load(&l->tz, ro->tz_name, &e)) {
-    cmd_error(app, "%s", e.msg);
-    return ro->tz_name ? EXIT_USAGE : EXIT_ERROR;
+    if (ro->tz_name) {
+      cmd_error(app, "%s", e.msg);
+      return EXIT_USAGE;
+    }
+    /* A bad TZ in the environment is not this run's fault: C's rule. */
+    cmd_warning(app, "%s in TZ; using UTC", e.msg);
+    tz_release(&l->tz);
+    tz_init_utc(&l->tz);
   }
   if ((r = load_prices(l, ro, app)) || (r = load_sources(l, ro, app)))
     return r;
