@@ -449,9 +449,9 @@ void render_footer(const struct agg *a, const struct render_opts *o,
 
   (void)o;
   if (a->nunpriced) {
-    buf_adds(out, "* ");
+    buf_adds(out, "* Costs exclude ");
     fmt_uint(out, a->total.unpriced_tokens);
-    buf_adds(out, " tokens have no known price and are not in the costs:\n ");
+    buf_adds(out, " tokens of models with no known price:\n ");
     /* The model list wraps before 78 columns. */
     for (i = 0; i < a->nunpriced; i++) {
       const char *m = strtab_get(&a->names, a->unpriced[i]);
