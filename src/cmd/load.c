@@ -179,6 +179,8 @@ static void progress_cb(void *ctx, uint64_t done, uint64_t total)
 
   if (!p->app->err_tty || !total || mono_ms() - p->start < 1000)
     return;
+  if (done > total)
+    done = total; /* a line read by two units counts twice */
   if (done >= total && !p->shown)
     return;
   fill = (unsigned)(done * width / total);
@@ -324,8 +326,9 @@ static void print_issues(const struct loaded *l, struct app *app)
 
     fprintf(app->err, "tokmeter: %s:%llu: %s\n", l->disc.files[is->file].path,
             (unsigned long long)is->line,
-            is->kind == SCAN_BAD_UTF8 ? "invalid UTF-8, line skipped"
-                                      : "malformed line skipped");
+            is->kind == SCAN_BAD_UTF8   ? "invalid UTF-8, line skipped"
+            : is->kind == SCAN_TOO_LONG ? "usage line over 64 MiB, skipped"
+                                        : "malformed line skipped");
   }
 }
 
@@ -333,23 +336,23 @@ void load_print_notes(const struct loaded *l, const struct report_opts *ro,
                       struct app *app)
 {
   const struct scan_stats *st = &l->scan.st;
-  uint64_t bad = st->malformed + st->bad_utf8;
+  uint64_t bad = st->malformed + st->bad_utf8 + st->too_long;
 
   if (ro->verbose) {
     print_issues(l, app);
     fprintf(app->err,
             "tokmeter: read %llu files, %llu MB, %llu lines in %lld ms\n"
             "tokmeter: lines skipped: %llu blank, %llu malformed, %llu invalid "
-            "UTF-8, %llu unfinished (counted once complete)\n"
+            "UTF-8, %llu too long, %llu unfinished (counted once complete)\n"
             "tokmeter: %llu usage records, %zu API calls after dedup, %zu "
             "sidechain replays dropped; days in %s\n",
             (unsigned long long)st->files,
             (unsigned long long)(st->bytes >> 20),
             (unsigned long long)st->lines, (long long)l->elapsed_ms,
             (unsigned long long)st->blank, (unsigned long long)st->malformed,
-            (unsigned long long)st->bad_utf8, (unsigned long long)st->truncated,
-            (unsigned long long)st->records, l->scan.set.n,
-            l->scan.set.dropped_sidechain, l->tz.name);
+            (unsigned long long)st->bad_utf8, (unsigned long long)st->too_long,
+            (unsigned long long)st->truncated, (unsigned long long)st->records,
+            l->scan.set.n, l->scan.set.dropped_sidechain, l->tz.name);
   } else if (bad) {
     fprintf(app->err,
             "tokmeter: skipped %llu malformed line%s (--verbose lists them)\n",

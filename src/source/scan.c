@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/event.h"
@@ -18,6 +19,7 @@
 
 #define UNIT_BYTES (32u << 20) /* files above this are split */
 #define BLOCK_BYTES (1u << 20) /* read size and initial buffer */
+#define LONG_LINE (64u << 20)  /* longer lines are read through, not kept */
 #define MAX_THREADS 8
 
 struct unit {
@@ -37,6 +39,7 @@ struct shared {
   atomic_size_t next;
   atomic_ullong done_bytes;
   int collect;
+  size_t long_line;
   pthread_mutex_t lock; /* guards running, signals `idle` when it hits 0 */
   pthread_cond_t idle;
   int running;
@@ -213,14 +216,96 @@ static ssize_t read_at(int fd, char *dst, size_t want, uint64_t off)
 
 static void grow_buf(struct worker *w, size_t need)
 {
-  size_t cap = w->bufcap;
+  /* A line is never kept beyond the long-line limit, so neither is more
+   * buffer than that. */
+  size_t cap = w->bufcap, most = w->sh->long_line + 2 * BLOCK_BYTES;
 
   while (cap < need)
     cap *= 2;
+  if (cap > most)
+    cap = need > most ? need : most;
   if (cap != w->bufcap) {
     w->buf = xrealloc(w->buf, cap);
     w->bufcap = cap;
   }
+}
+
+/*
+ * A line longer than the long-line limit is not kept whole: it is read through,
+ * noting only its first and last non-blank bytes, whether it holds
+ * "usage":{ and whether it holds non-ASCII bytes. One without usage is
+ * then judged by its shape; one with usage is too long to parse and is
+ * counted as such. Memory stays bounded whatever the input.
+ */
+struct long_line {
+  int on;
+  int first, last; /* non-blank bytes, -1 while none */
+  int usage;       /* "usage":{ seen */
+};
+
+static void long_start(struct long_line *ll)
+{
+  ll->on = 1;
+  ll->first = ll->last = -1;
+  ll->usage = 0;
+}
+
+static void long_feed(struct long_line *ll, const char *p, size_t n)
+{
+  size_t i;
+
+  if (ll->first < 0)
+    for (i = 0; i < n; i++)
+      if (!is_ws(p[i])) {
+        ll->first = (unsigned char)p[i];
+        break;
+      }
+  for (i = n; i > 0; i--)
+    if (!is_ws(p[i - 1])) {
+      ll->last = (unsigned char)p[i - 1];
+      break;
+    }
+  if (!ll->usage)
+    ll->usage = line_find_usage(p, n) < n;
+}
+
+static void long_finish(struct worker *w, const struct unit *u,
+                        struct long_line *ll, uint64_t lineno, int tail)
+{
+  ll->on = 0;
+  if (ll->first < 0) {
+    if (!tail)
+      w->st.blank++;
+    return;
+  }
+  if (!ll->usage && ll->first == '{' && ll->last == '}')
+    return;
+  if (tail) {
+    w->st.truncated++;
+  } else if (ll->usage) {
+    w->st.too_long++;
+    add_issue(w, u, lineno, SCAN_TOO_LONG);
+  } else {
+    w->st.malformed++;
+    add_issue(w, u, lineno, SCAN_MALFORMED);
+  }
+}
+
+/* Opens a transcript for reading: never blocks on a FIFO or follows a
+ * link that replaced the file after discovery. Returns -1 with errno. */
+static int open_regular(const char *path)
+{
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+
+  if (fd < 0)
+    return -1;
+  if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+    close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  return fd;
 }
 
 static void run_unit(struct worker *w, struct unit *u)
@@ -229,7 +314,8 @@ static void run_unit(struct worker *w, struct unit *u)
   uint64_t end = f->size; /* never read past the size seen at discovery */
   uint64_t boff = u->a ? u->a - 1 : 0, lineno = 0;
   size_t len = 0, ls = 0, sp = 0;
-  int fd = open(f->path, O_RDONLY | O_CLOEXEC), eof = 0, skipping = u->a > 0;
+  struct long_line ll = {0, -1, -1, 0};
+  int fd = open_regular(f->path), eof = 0, skipping = u->a > 0;
 
   if (fd < 0) {
     u->unreadable = errno ? errno : EIO;
@@ -245,6 +331,12 @@ static void run_unit(struct worker *w, struct unit *u)
 
       if (skipping) {
         skipping = 0; /* the previous unit owns that line */
+      } else if (ll.on || at - ls > w->sh->long_line) {
+        /* Judged the same whether or not it fit in one read. */
+        if (!ll.on)
+          long_start(&ll);
+        long_feed(&ll, w->buf + ls, at - ls);
+        long_finish(w, u, &ll, ++lineno, 0);
       } else {
         handle_line(w, u, w->buf + ls, at - ls, ++lineno, 0);
       }
@@ -254,14 +346,36 @@ static void run_unit(struct worker *w, struct unit *u)
       continue;
     }
     if (eof) {
-      if (ls < len && !skipping) {
+      if (!skipping && (ls < len || ll.on)) {
         lineno++;
-        handle_line(w, u, w->buf + ls, len - ls, lineno, 1);
+        if (ll.on || len - ls > w->sh->long_line) {
+          if (!ll.on)
+            long_start(&ll);
+          long_feed(&ll, w->buf + ls, len - ls);
+          long_finish(w, u, &ll, lineno, 1);
+        } else {
+          handle_line(w, u, w->buf + ls, len - ls, lineno, 1);
+        }
       }
       break;
     }
-    /* Keep the unfinished line, then read more behind it. */
-    if (ls) {
+    if (skipping) {
+      /* Another unit's line: nothing of it is needed. */
+      boff += len;
+      len = ls = 0;
+    } else if (ll.on || len - ls > w->sh->long_line) {
+      /* Keep 8 bytes so "usage":{ across two reads is still seen. */
+      size_t keep = len - ls < 8 ? len - ls : 8;
+
+      if (!ll.on)
+        long_start(&ll);
+      long_feed(&ll, w->buf + ls, len - ls);
+      memmove(w->buf, w->buf + len - keep, keep);
+      boff += len - keep;
+      len = keep;
+      ls = 0;
+    } else if (ls) {
+      /* Keep the unfinished line, then read more behind it. */
       memmove(w->buf, w->buf + ls, len - ls);
       boff += ls;
       len -= ls;
@@ -291,7 +405,7 @@ static void run_unit(struct worker *w, struct unit *u)
   close(fd);
   u->nlines = lineno;
   w->st.lines += lineno;
-  /* A huge line left a huge buffer; give it back. */
+  /* A long line left a big buffer; give it back. */
   if (w->bufcap > 4 * BLOCK_BYTES) {
     w->bufcap = 2 * BLOCK_BYTES;
     w->buf = xrealloc(w->buf, w->bufcap);
@@ -410,6 +524,7 @@ static void add_stats(struct scan_stats *s, const struct scan_stats *t)
   s->bad_utf8 += t->bad_utf8;
   s->records += t->records;
   s->truncated += t->truncated;
+  s->too_long += t->too_long;
 }
 
 static int cmp_issue(const void *pa, const void *pb)
@@ -421,6 +536,16 @@ static int cmp_issue(const void *pa, const void *pb)
   return a->line < b->line ? -1 : a->line > b->line;
 }
 
+static int cmp_unit_order(const void *pa, const void *pb, void *units)
+{
+  const struct unit *a = (const struct unit *)units + *(const size_t *)pa;
+  const struct unit *b = (const struct unit *)units + *(const size_t *)pb;
+
+  if (a->file != b->file)
+    return a->file < b->file ? -1 : 1;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
 /* Turns unit-local line numbers into file line numbers. */
 static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
                            struct shared *sh)
@@ -428,24 +553,14 @@ static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
   uint64_t *base = xcalloc(sh->nunits, sizeof(*base));
   uint64_t *acc = xcalloc(sh->d->nfiles + 1, sizeof(*acc));
   size_t *order = xmalloc(sh->nunits * sizeof(*order) + 1);
-  size_t i, j, n = 0;
+  size_t i, n = 0;
   int t;
 
   /* Units of one file in file order: their index within the file. */
   for (i = 0; i < sh->nunits; i++)
     order[i] = i;
-  for (i = 1; i < sh->nunits; i++)
-    for (j = i; j > 0; j--) {
-      const struct unit *a = &sh->units[order[j - 1]];
-      const struct unit *b = &sh->units[order[j]];
-      size_t tmp;
-
-      if (a->file < b->file || (a->file == b->file && a->index < b->index))
-        break;
-      tmp = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = tmp;
-    }
+  if (sh->nunits > 1)
+    qsort_r(order, sh->nunits, sizeof(*order), cmp_unit_order, sh->units);
   for (i = 0; i < sh->nunits; i++) {
     const struct unit *u = &sh->units[order[i]];
 
@@ -507,6 +622,7 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   memset(&sh, 0, sizeof(sh));
   sh.d = d;
   sh.collect = o->collect_issues;
+  sh.long_line = o->long_line_bytes ? o->long_line_bytes : LONG_LINE;
   sh.nunits = make_units(d, o->unit_bytes ? o->unit_bytes : UNIT_BYTES,
                          &sh.units, &total);
   atomic_init(&sh.next, 0);

@@ -26,11 +26,12 @@ struct scan_opts {
   int threads;               /* 0: one per online CPU (at most 8) */
   int collect_issues;        /* keep file:line of every bad line */
   uint64_t unit_bytes;       /* split files larger than this; 0: 32 MiB */
+  size_t long_line_bytes;    /* read longer lines through; 0: 64 MiB */
   scan_progress_cb progress; /* may be NULL */
   void *progress_ctx;
 };
 
-enum scan_issue_kind { SCAN_MALFORMED = 1, SCAN_BAD_UTF8 };
+enum scan_issue_kind { SCAN_MALFORMED = 1, SCAN_BAD_UTF8, SCAN_TOO_LONG };
 
 struct scan_issue {
   uint32_t file; /* index into the discover's files */
@@ -45,6 +46,7 @@ struct scan_stats {
   uint64_t bad_utf8;   /* invalid UTF-8 inside a JSON string */
   uint64_t records;    /* usage records parsed (copies, before dedup) */
   uint64_t truncated;  /* unfinished last lines, not counted yet */
+  uint64_t too_long;   /* usage lines over 64 MiB, not parsed */
   uint64_t unreadable; /* files that could not be read */
 };
 
