@@ -65,10 +65,17 @@ static int projects_dir(struct buf *dir)
 
 static void add_root(struct discover *d, const char *path)
 {
+  struct stat st, other;
   size_t i;
 
+  /* The same directory under two names (~/.config/claude linked to
+   * ~/.claude) is one root. */
+  if (stat(path, &st))
+    return;
   for (i = 0; i < d->nroots; i++)
-    if (!strcmp(d->roots[i], path))
+    if (!strcmp(d->roots[i], path) ||
+        (!stat(d->roots[i], &other) && other.st_dev == st.st_dev &&
+         other.st_ino == st.st_ino))
       return;
   d->roots = xrealloc(d->roots, (d->nroots + 1) * sizeof(*d->roots));
   d->roots[d->nroots++] = xstrdup(path);
@@ -233,6 +240,48 @@ static int cmp_path(const void *pa, const void *pb)
   return a->root < b->root ? -1 : a->root > b->root;
 }
 
+static int cmp_identity(const void *pa, const void *pb, void *files)
+{
+  const struct source_file *f = files;
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+  if (f[a].dev != f[b].dev)
+    return f[a].dev < f[b].dev ? -1 : 1;
+  if (f[a].ino != f[b].ino)
+    return f[a].ino < f[b].ino ? -1 : 1;
+  return a < b ? -1 : a > b; /* path order: the first name is kept */
+}
+
+/* One file under two names (hard links, bind mounts, linked trees) is read
+ * once, under the name that sorts first. */
+static void drop_aliases(struct discover *d)
+{
+  size_t *ix, i, out = 0;
+  uint8_t *drop;
+
+  if (d->nfiles < 2)
+    return;
+  ix = xmalloc(d->nfiles * sizeof(*ix));
+  drop = xcalloc(d->nfiles, 1);
+  for (i = 0; i < d->nfiles; i++)
+    ix[i] = i;
+  qsort_r(ix, d->nfiles, sizeof(*ix), cmp_identity, d->files);
+  for (i = 1; i < d->nfiles; i++)
+    if (d->files[ix[i]].dev == d->files[ix[i - 1]].dev &&
+        d->files[ix[i]].ino == d->files[ix[i - 1]].ino)
+      drop[ix[i]] = 1;
+  for (i = 0; i < d->nfiles; i++) {
+    if (drop[i]) {
+      free(d->files[i].path);
+      continue;
+    }
+    d->files[out++] = d->files[i];
+  }
+  d->nfiles = out;
+  free(drop);
+  free(ix);
+}
+
 int discover_files(struct discover *d, struct err *e)
 {
   struct buf path = BUF_INIT;
@@ -256,5 +305,6 @@ int discover_files(struct discover *d, struct err *e)
     d->files[out++] = d->files[i];
   }
   d->nfiles = out;
+  drop_aliases(d);
   return 0;
 }

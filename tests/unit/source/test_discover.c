@@ -606,9 +606,38 @@ static void test_release_twice_and_empty(void **state)
   assert_null(d.files);
 }
 
+/* One directory or file under two names is read once. */
+static void test_aliases_read_once(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d;
+  struct err e = ERR_INIT;
+  char a[4096], b[4096], f1[4096], f2[4096];
+  const char *dirs[2];
+
+  assert_int_equal(tmptree_puts(t, "a/projects/p/1.jsonl", "{}\n"), 0);
+  tmptree_path(t, "a", a, sizeof(a));
+  tmptree_path(t, "b", b, sizeof(b));
+  assert_int_equal(symlink(a, b), 0);
+  tmptree_path(t, "a/projects/p/1.jsonl", f1, sizeof(f1));
+  tmptree_path(t, "a/projects/p/0-link.jsonl", f2, sizeof(f2));
+  assert_int_equal(link(f1, f2), 0);
+  dirs[0] = b;
+  dirs[1] = a;
+  assert_int_equal(roots_dirs(&d, dirs, 2, NULL, &e), 0);
+  assert_int_equal(d.nroots, 1);
+  assert_int_equal(discover_files(&d, &e), 0);
+  /* The hard link's name sorts first, so it is the one read. */
+  assert_int_equal(d.nfiles, 1);
+  assert_non_null(strstr(d.files[0].path, "0-link.jsonl"));
+  discover_release(&d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_aliases_read_once, tmptree_setup,
+                                      tmptree_teardown),
       cmocka_unit_test_setup_teardown(test_claude_dir_config_and_projects,
                                       tmptree_setup, tmptree_teardown),
       cmocka_unit_test_setup_teardown(test_claude_dir_repeated, tmptree_setup,
