@@ -203,8 +203,6 @@ static long read_uescape(const char **pp, const char *end)
     p += 6;
     u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
   }
-  if (u == 0)
-    return -1; /* jansson refuses \u0000 without JSON_ALLOW_NUL */
   *pp = p;
   return (long)u;
 }
@@ -263,7 +261,7 @@ static const char *str_run(const char *p, const char *end)
  * bytes are described there (pointing into the line when there are no
  * escapes, else into the scratch).
  */
-static int parse_string(struct jscan *c, struct span *out)
+static int parse_string(struct jscan *c, struct span *out, int key)
 {
   const char *p = c->p + 1, *start = p;
   int escaped = 0;
@@ -292,11 +290,17 @@ static int parse_string(struct jscan *c, struct span *out)
       case 't':
         p++;
         break;
-      case 'u':
+      case 'u': {
+        long cp;
+
         p++;
-        if (read_uescape(&p, c->end) < 0)
+        cp = read_uescape(&p, c->end);
+        /* \u0000 is fine in a value (as serde and jansson's
+         * JSON_ALLOW_NUL read it), never in a key (jansson refuses). */
+        if (cp < 0 || (cp == 0 && key))
           return -1;
         break;
+      }
       default:
         return -1;
       }
@@ -495,7 +499,7 @@ int jscan_object(struct jscan *c, jscan_member_cb member, void *arg)
 
     if (c->p >= c->end || *c->p != '"')
       return -1;
-    if (parse_string(c, &key))
+    if (parse_string(c, &key, 1))
       return -1;
     jscan_ws(c);
     if (c->p >= c->end || *c->p != ':')
@@ -536,7 +540,7 @@ int jscan_value(struct jscan *c, struct jval *v)
   case '"':
     if (v)
       v->kind = JK_STR;
-    return parse_string(c, v ? &v->s : NULL);
+    return parse_string(c, v ? &v->s : NULL, 0);
   case '{':
     if (v)
       v->kind = JK_OBJ;

@@ -318,12 +318,6 @@ static int opt_str(const struct jval *v, int nonempty, struct span *out)
   return 0;
 }
 
-static int opt_bool(const struct jval *v, int *out)
-{
-  *out = v->kind == JK_TRUE;
-  return v->kind == JK_ABSENT || v->kind == JK_TRUE || v->kind == JK_FALSE ? 0
-                                                                           : -1;
-}
 
 static int is_usage_record(const struct rec_fields *r)
 {
@@ -335,7 +329,6 @@ static int apply_rules(const struct rec_fields *r,
 {
   const struct usage_fields *u = &r->u;
   struct span ver;
-  int side, api;
   uint64_t cc_in;
 
   memset(rec, 0, sizeof(*rec));
@@ -375,8 +368,12 @@ static int apply_rules(const struct rec_fields *r,
       opt_str(&r->model, 1, &rec->model) ||
       opt_str(&r->request_id, 1, &rec->req_id) ||
       opt_str(&r->session_id, 1, &rec->session_id) ||
-      opt_str(&r->cwd, 0, &rec->cwd) || opt_str(&r->version, 0, &ver))
+      opt_str(&r->version, 0, &ver))
     return -1;
+  /* Fields that carry no usage are read leniently, as ccusage reads them:
+   * a cwd that is not a string is absent, and only JSON true is true. */
+  if (r->cwd.kind == JK_STR)
+    rec->cwd = r->cwd.s.p ? r->cwd.s : (struct span){"", 0};
   if (ver.p && !line_version_ok(ver.p, ver.n))
     return -1;
   if (r->uuid.kind == JK_STR)
@@ -387,11 +384,9 @@ static int apply_rules(const struct rec_fields *r,
   } else if (r->cost.kind != JK_ABSENT) {
     return -1;
   }
-  if (opt_bool(&r->sidechain, &side) || opt_bool(&r->api_error, &api))
-    return -1;
-  if (side)
+  if (r->sidechain.kind == JK_TRUE)
     rec->flags |= USAGE_SIDECHAIN;
-  if (api)
+  if (r->api_error.kind == JK_TRUE)
     rec->flags |= USAGE_API_ERROR;
   if (outer) {
     struct span s;

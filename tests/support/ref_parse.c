@@ -59,14 +59,6 @@ static int get_str(struct refctx *c, json_t *o, const char *k, int nonempty,
   return 0;
 }
 
-static int get_bool(json_t *o, const char *k, int *out)
-{
-  json_t *v = json_object_get(o, k);
-
-  *out = v && json_is_true(v);
-  return !v || json_is_boolean(v) ? 0 : -1;
-}
-
 static int is_usage_record(json_t *r)
 {
   json_t *m = json_object_get(r, "message");
@@ -89,7 +81,6 @@ static int rules(struct refctx *c, json_t *r, json_t *outer,
   json_t *uuid = json_object_get(r, "uuid");
   json_t *ver = json_object_get(r, "version");
   uint64_t ccin;
-  int side, api;
 
   memset(rec, 0, sizeof(*rec));
   if (!json_is_string(ts) ||
@@ -133,9 +124,10 @@ static int rules(struct refctx *c, json_t *r, json_t *outer,
   if (get_str(c, m, "id", 1, &rec->msg_id) ||
       get_str(c, m, "model", 1, &rec->model) ||
       get_str(c, r, "requestId", 1, &rec->req_id) ||
-      get_str(c, r, "sessionId", 1, &rec->session_id) ||
-      get_str(c, r, "cwd", 0, &rec->cwd))
+      get_str(c, r, "sessionId", 1, &rec->session_id))
     return -1;
+  if (json_is_string(json_object_get(r, "cwd")))
+    keep(c, &rec->cwd, json_object_get(r, "cwd"));
   if (ver &&
       (!json_is_string(ver) ||
        !line_version_ok(json_string_value(ver), json_string_length(ver))))
@@ -148,16 +140,16 @@ static int rules(struct refctx *c, json_t *r, json_t *outer,
   } else if (cost) {
     return -1;
   }
-  if (get_bool(r, "isSidechain", &side) ||
-      get_bool(r, "isApiErrorMessage", &api))
-    return -1;
-  rec->flags |= (side ? USAGE_SIDECHAIN : 0) | (api ? USAGE_API_ERROR : 0);
+  if (json_is_true(json_object_get(r, "isSidechain")))
+    rec->flags |= USAGE_SIDECHAIN;
+  if (json_is_true(json_object_get(r, "isApiErrorMessage")))
+    rec->flags |= USAGE_API_ERROR;
   if (outer) {
     rec->flags |= USAGE_NESTED;
     /* A bad outer value counts as absent; get_str leaves the span NULL. */
     if (!json_object_get(r, "sessionId"))
       (void)get_str(c, outer, "sessionId", 1, &rec->session_id);
-    if (!json_object_get(r, "cwd"))
+    if (!json_is_string(json_object_get(r, "cwd")))
       (void)get_str(c, outer, "cwd", 0, &rec->cwd);
   }
   return 0;
@@ -186,10 +178,11 @@ enum line_status ref_parse(const char *line, size_t len, struct buf *scratch,
   buf_reset(scratch);
   /* jansson drops a raw NUL byte that follows a number or a literal (its
    * one-byte push-back uses NUL to mean "empty"); JSON never allows one,
-   * so the reference refuses such lines before asking jansson. */
+   * so the reference refuses such lines before asking jansson. (\u0000,
+   * the escape, is allowed in values: JSON_ALLOW_NUL.) */
   if (memchr(line, '\0', len))
     return LINE_MALFORMED;
-  root = json_loadb(line, len, 0, &jerr);
+  root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
   if (!root)
     return strstr(jerr.text, "unable to decode byte") ? LINE_BAD_UTF8
                                                       : LINE_MALFORMED;
