@@ -1,6 +1,7 @@
 /* 5-hour billing windows. */
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,9 +84,8 @@ void blocks_build(struct block_list *bl, const struct dedup *set,
                   int64_t duration_ms, int64_t now_ms)
 {
   struct agg_filter all = *f;
-  struct block *cur = NULL;
   struct buf tmp = BUF_INIT;
-  size_t i;
+  size_t i, cur = SIZE_MAX; /* index of the open block */
 
   all.since_day = INT64_MIN;
   all.until_day = INT64_MAX;
@@ -94,9 +94,9 @@ void blocks_build(struct block_list *bl, const struct dedup *set,
 
     if (!agg_keep(&all, pm, ev))
       continue;
-    if (cur && (ev->ts_ms - cur->start_ms > duration_ms ||
-                ev->ts_ms - cur->last_ms > duration_ms)) {
-      int64_t last = cur->last_ms;
+    if (cur != SIZE_MAX && (ev->ts_ms - bl->v[cur].start_ms > duration_ms ||
+                            ev->ts_ms - bl->v[cur].last_ms > duration_ms)) {
+      int64_t last = bl->v[cur].last_ms;
 
       if (ev->ts_ms - last > duration_ms) {
         struct block *g = push(bl);
@@ -105,18 +105,30 @@ void blocks_build(struct block_list *bl, const struct dedup *set,
         g->start_ms = last + duration_ms;
         g->end_ms = ev->ts_ms;
       }
-      cur = NULL;
+      cur = SIZE_MAX;
     }
-    if (!cur) {
-      cur = push(bl);
-      cur->start_ms = civil_floor_div(ev->ts_ms, HOUR_MS) * HOUR_MS;
-      cur->end_ms = cur->start_ms + duration_ms;
+    if (cur == SIZE_MAX) {
+      struct block *b = push(bl);
+
+      b->start_ms = civil_floor_div(ev->ts_ms, HOUR_MS) * HOUR_MS;
+      b->end_ms = b->start_ms + duration_ms;
+      cur = bl->n - 1;
+      /* The block starts at its hour, which can be before the gap's start:
+       * keep the list in start order, as ccusage sorts it. */
+      if (cur > 0 && bl->v[cur - 1].is_gap &&
+          bl->v[cur - 1].start_ms > b->start_ms) {
+        struct block t = bl->v[cur - 1];
+
+        bl->v[cur - 1] = bl->v[cur];
+        bl->v[cur] = t;
+        cur--;
+      }
     }
-    add_event(bl, cur, ev, &set->strs, f->pricer, &tmp);
-    cur = &bl->v[bl->n - 1];
+    add_event(bl, &bl->v[cur], ev, &set->strs, f->pricer, &tmp);
   }
-  if (cur && now_ms - cur->last_ms < duration_ms && now_ms < cur->end_ms)
-    cur->is_active = 1;
+  if (cur != SIZE_MAX && now_ms - bl->v[cur].last_ms < duration_ms &&
+      now_ms < bl->v[cur].end_ms)
+    bl->v[cur].is_active = 1;
   buf_release(&tmp);
 }
 

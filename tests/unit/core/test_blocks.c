@@ -163,6 +163,30 @@ static void test_hour_floor_is_utc(void **state)
   done(&bl, &d, &pt, &pr);
 }
 
+static void test_gap_after_earlier_block_start(void **state)
+{
+  /* 12:02:17 then 17:04:46: the gap starts at 17:02:17, the next block at
+   * 17:00, so the block comes first (ccusage sorts by start). */
+  static const char *const ts[] = {"2026-03-10T12:02:17.000Z",
+                                   "2026-03-10T17:04:46.000Z"};
+  struct block_list bl;
+  struct dedup d;
+  struct price_table pt;
+  struct pricer pr;
+
+  (void)state;
+  make_set(&d, ts, 2, 1);
+  build(&bl, &d, &pt, &pr, evset_at("2026-03-20T00:00:00.000Z"));
+  assert_int_equal(bl.n, 3);
+  assert_false(bl.v[0].is_gap);
+  assert_int_equal(bl.v[1].start_ms, evset_at("2026-03-10T17:00:00.000Z"));
+  assert_false(bl.v[1].is_gap);
+  assert_int_equal(bl.v[1].entries, 1);
+  assert_true(bl.v[2].is_gap);
+  assert_int_equal(bl.v[2].start_ms, evset_at("2026-03-10T17:02:17.000Z"));
+  done(&bl, &d, &pt, &pr);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -170,6 +194,7 @@ int main(void)
       cmocka_unit_test(test_exact_five_hours_is_same_block),
       cmocka_unit_test(test_active_burn_and_projection),
       cmocka_unit_test(test_hour_floor_is_utc),
+      cmocka_unit_test(test_gap_after_earlier_block_start),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
