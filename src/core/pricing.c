@@ -169,24 +169,35 @@ static int strip_fast(char *s, size_t *n)
   return 1;
 }
 
-static int strip_provider(char *s, size_t *n)
+/* Length of the provider prefixes heading s, short of the whole of s. */
+static size_t provider_head(const char *s)
 {
   static const char *const prefixes[] = {"openrouter/anthropic/", "anthropic/",
                                          "bedrock/", "vertex_ai/"};
-  size_t i, k;
-  int changed = 0, again = 1;
+  size_t i, k, at = 0;
+  int again = 1;
 
   while (again) {
     again = 0;
     for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
       k = strlen(prefixes[i]);
-      if (*n > k && !strncmp(s, prefixes[i], k)) {
-        drop_head(s, n, k);
-        changed = again = 1;
+      if (!strncmp(s + at, prefixes[i], k) && s[at + k]) {
+        at += k;
+        again = 1;
       }
     }
   }
-  return changed;
+  return at;
+}
+
+static int strip_provider(char *s, size_t *n)
+{
+  size_t k = provider_head(s);
+
+  if (!k)
+    return 0;
+  drop_head(s, n, k);
+  return 1;
 }
 
 /* Length of a "(us|eu|apac|au|jp|global).anthropic." or "anthropic." head. */
@@ -296,6 +307,57 @@ static int strip_date(char *s, size_t *n)
   return 0;
 }
 
+/* Length of a "-YYYYMMDD", "-YYYY-MM-DD", "-vN" or "-vN:M" at s, or 0. */
+static size_t tail_part(const char *s)
+{
+  size_t i = 2;
+
+  if (s[0] != '-')
+    return 0;
+  if (all_digits(s + 1, 8))
+    return 9;
+  if (all_digits(s + 1, 4) && s[5] == '-' && all_digits(s + 6, 2) &&
+      s[8] == '-' && all_digits(s + 9, 2))
+    return 11;
+  if (s[1] != 'v' || !is_digit(s[2]))
+    return 0;
+  while (is_digit(s[i]))
+    i++;
+  if (s[i] != ':' || !is_digit(s[i + 1]))
+    return i;
+  i++;
+  while (is_digit(s[i]))
+    i++;
+  return i;
+}
+
+/* Whether s is empty or only dates and versions ("-20250929-v1:0"). */
+static int only_date_version(const char *s)
+{
+  size_t k;
+
+  while (*s) {
+    if (!(k = tail_part(s)))
+      return 0;
+    s += k;
+  }
+  return 1;
+}
+
+/*
+ * Whether key k, without its provider and bedrock heads, is the name plus
+ * only a date/version tail: "claude-opus-4" extends to
+ * "claude-opus-4-20250514", but "opus" and "claude" extend to nothing.
+ */
+static int key_extends(const char *k, const char *name)
+{
+  size_t len = strlen(name);
+
+  k += provider_head(k);
+  k += bedrock_head(k);
+  return !strncmp(k, name, len) && only_date_version(k + len);
+}
+
 /* A key of another provider: bedrock, vertex or a "provider/" path. */
 static int key_is_foreign(const char *k)
 {
@@ -361,9 +423,10 @@ static const struct price *find_normalised(const struct price_table *t,
 }
 
 /*
- * transcript-format.md section 4.3: the longest key contained in the name,
- * or containing it, at name boundaries; first-party keys beat keys of
- * other providers whatever their length; ties go to the smaller key.
+ * transcript-format.md section 4.3, narrowed: the longest key contained in
+ * the name at name boundaries, or extending the name by a date/version tail
+ * only (key_extends); first-party keys beat keys of other providers
+ * whatever their length; ties go to the smaller key.
  */
 static const struct price *fuzzy(const struct price_table *t, const char *name)
 {
@@ -377,7 +440,7 @@ static const struct price *fuzzy(const struct price_table *t, const char *name)
     if (n >= sizeof(k))
       continue;
     dots_to_dashes(k, t->v[i].model, n);
-    if (!boundary_match(name, k) && !boundary_match(k, name))
+    if (!boundary_match(name, k) && !key_extends(k, name))
       continue;
     foreign = key_is_foreign(t->v[i].model);
     if (best && (foreign > best_foreign ||
@@ -392,6 +455,33 @@ static const struct price *fuzzy(const struct price_table *t, const char *name)
   return best;
 }
 
+/*
+ * The key that is s without the ":M" of a "-vN:M" tail, or without the
+ * whole "-vN[:M]" tail, or NULL: "us.anthropic.claude-opus-4-7-v1:0" keeps
+ * its regional key "us.anthropic.claude-opus-4-7".
+ */
+static const struct price *find_unversioned(const struct price_table *t,
+                                            const char *s, size_t n)
+{
+  const struct price *p = NULL;
+  size_t tail = version_tail(s, n);
+  char v[NAME_BUF];
+  char *colon;
+
+  if (!tail || tail >= n || n >= sizeof(v))
+    return NULL;
+  memcpy(v, s, n + 1);
+  if ((colon = strchr(v + n - tail, ':'))) {
+    *colon = '\0';
+    p = price_table_find(t, v);
+  }
+  if (!p) {
+    v[n - tail] = '\0';
+    p = price_table_find(t, v);
+  }
+  return p;
+}
+
 /* Steps after the exact key; s is a writable copy of the name. */
 static const struct price *lookup_steps(const struct price_table *t, char *s,
                                         size_t n)
@@ -404,7 +494,10 @@ static const struct price *lookup_steps(const struct price_table *t, char *s,
     return p;
   if (strip_fast(s, &n) && (p = price_table_find(t, s)))
     return p;
-  if (strip_provider(s, &n) && (p = price_table_find(t, s)))
+  if ((p = find_unversioned(t, s, n)))
+    return p;
+  if (strip_provider(s, &n) &&
+      ((p = price_table_find(t, s)) || (p = find_unversioned(t, s, n))))
     return p;
   if (strip_bedrock(s, &n) && (p = price_table_find(t, s)))
     return p;

@@ -217,6 +217,38 @@ static const struct lookup_case lookup_cases[] = {
     {"claude-opus-4-9", NULL},
     /* Claude 3 Sonnet is in neither LiteLLM's snapshot nor our facts. */
     {"claude-3-sonnet-20240229", NULL},
+    /* A key may extend the name only by a date/version tail. */
+    {"claude-opus-4[1m]", "claude-opus-4-20250514"},
+    {"claude-3-7-sonnet", "claude-3-7-sonnet-20250219"},
+    {"claude-3-opus", "claude-3-opus-20240229"},
+    {"claude-3-5-sonnet", "claude-3-5-sonnet-20240620"},
+    {"claude-4-opus", "claude-4-opus-20250514"},
+    {"global.anthropic.claude-sonnet-4", "claude-sonnet-4-20250514"},
+    /* Ambiguous short names: no family-wide guess. */
+    {"opus", NULL},
+    {"sonnet", NULL},
+    {"haiku", NULL},
+    {"claude", NULL},
+    {"claude-opus", NULL},
+    {"claude-sonnet", NULL},
+    {"claude-haiku", NULL},
+    {"anthropic/claude", NULL},
+    {"sonnet-4-5", NULL},
+    {"opus-4-7", NULL},
+    {"claude-haiku-4", NULL},
+    {"claude-haiku-4-5-2025", NULL},
+    /* Bedrock version tails keep the regional key when there is one. */
+    {"us.anthropic.claude-opus-4-7-v1:0", "us.anthropic.claude-opus-4-7"},
+    {"us.anthropic.claude-opus-4-7-v1", "us.anthropic.claude-opus-4-7"},
+    {"bedrock/us.anthropic.claude-opus-4-7-v1:0",
+     "us.anthropic.claude-opus-4-7"},
+    {"global.anthropic.claude-opus-4-7-v1:0",
+     "global.anthropic.claude-opus-4-7"},
+    {"anthropic.claude-opus-4-7-v1:0", "anthropic.claude-opus-4-7"},
+    {"eu.anthropic.claude-opus-4-6-v1:0", "eu.anthropic.claude-opus-4-6-v1"},
+    {"us.anthropic.claude-opus-4-6-v1", "claude-opus-4-6"},
+    {"claude-opus-4-7-v1:0", "claude-opus-4-7"},
+    {"claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5-20250929-v1:0"},
 };
 
 static void test_lookup_names(void **state)
@@ -252,6 +284,12 @@ static void test_lookup_prices(void **state)
            "claude-sonnet-4");
   close_to(must_find(*state, "claude-opus-4")->input, 15e-6, "claude-opus-4");
   close_to(must_find(*state, "claude-opus-4-7")->input, 5e-6, "opus-4-7");
+  close_to(must_find(*state, "us.anthropic.claude-opus-4-7-v1:0")->input,
+           5.5e-6, "us. id with version tail");
+  close_to(must_find(*state, "eu.anthropic.claude-opus-4-6-v1")->input, 5.5e-6,
+           "eu. id that is a key");
+  close_to(must_find(*state, "global.anthropic.claude-opus-4-7-v1:0")->input,
+           5e-6, "global. id with version tail");
 }
 
 static void load_ok(struct price_table *t, const char *json)
@@ -297,6 +335,37 @@ static void test_lookup_version_guard(void **state)
   price_table_release(&t);
   assert_int_equal(t.n, 0);
   assert_null(price_lookup(&t, "claude-x-1"));
+}
+
+static void test_lookup_key_extends(void **state)
+{
+  struct price_table t = {0};
+
+  (void)state;
+  load_ok(&t, "{\"models\": {"
+              "\"acme-m-2025-01-02\": {\"input\": 1e-6, \"output\": 5e-6},"
+              "\"acme-n-20250101-v1:0\": {\"input\": 1e-6, \"output\": 5e-6},"
+              "\"acme-o-beta\": {\"input\": 1e-6, \"output\": 5e-6},"
+              "\"acme-p-v2\": {\"input\": 1e-6, \"output\": 5e-6},"
+              "\"bedrock/eu.anthropic.acme-q-20250101\": "
+              "{\"input\": 1e-6, \"output\": 5e-6},"
+              "\"acme-r-20250101x\": {\"input\": 1e-6, \"output\": 5e-6},"
+              "\"acme-s-v1:\": {\"input\": 1e-6, \"output\": 5e-6}}}");
+  assert_string_equal(must_find(&t, "acme-m")->model, "acme-m-2025-01-02");
+  assert_string_equal(must_find(&t, "acme-n")->model, "acme-n-20250101-v1:0");
+  assert_string_equal(must_find(&t, "acme-n-20250101")->model,
+                      "acme-n-20250101-v1:0");
+  assert_string_equal(must_find(&t, "acme-p")->model, "acme-p-v2");
+  /* Provider and bedrock heads of the key do not count. */
+  assert_string_equal(must_find(&t, "acme-q")->model,
+                      "bedrock/eu.anthropic.acme-q-20250101");
+  /* Anything else after the name: no match. */
+  assert_null(price_lookup(&t, "acme-o"));
+  assert_null(price_lookup(&t, "acme-r"));
+  assert_null(price_lookup(&t, "acme-s"));
+  assert_null(price_lookup(&t, "acme"));
+  assert_null(price_lookup(&t, "m-2025-01-02"));
+  price_table_release(&t);
 }
 
 /* Deep copy of the numbers and names, to prove a table did not change. */
@@ -685,6 +754,7 @@ int main(void)
       cmocka_unit_test(test_lookup_names),
       cmocka_unit_test(test_lookup_prices),
       cmocka_unit_test(test_lookup_version_guard),
+      cmocka_unit_test(test_lookup_key_extends),
       cmocka_unit_test(test_override_one_field),
       cmocka_unit_test(test_override_new_model),
       cmocka_unit_test(test_override_errors),
