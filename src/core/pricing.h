@@ -69,8 +69,11 @@ const struct price *price_table_find(const struct price_table *t,
 
 /*
  * Finds the price for a model name as written in a transcript: exact key,
- * then normalised (provider prefixes, bedrock/vertex ids, "[1m]", "-fast",
- * date suffixes), then the longest key that matches at name boundaries.
+ * then normalised (version tails before region prefixes, provider
+ * prefixes, bedrock/vertex ids, "[1m]", "-fast", date suffixes), then the
+ * longest key found inside the name at name boundaries, or a key that is
+ * the name plus only a date/version tail (so "opus" alone stays unpriced;
+ * docs/internals/pricing.md has the rules).
  * Returns NULL when the model has no price (never a silent zero), for
  * "<synthetic>" and for "". The pointer is valid until t changes. Names
  * that need the fuzzy match cost a scan of the table: callers that price
