@@ -83,6 +83,7 @@ static int print_report(struct loaded *l, struct report_opts *ro,
   o.color = app->color;
   o.width = load_term_width(app);
   o.compact = ro->compact;
+  o.mode = ro->mode;
   if (ro->format == OUT_JSON) {
     render_json(&a, &o, &out);
   } else if (ro->format == OUT_CSV) {

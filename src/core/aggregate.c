@@ -169,8 +169,10 @@ static void add_model(struct agg_row *r, uint32_t name, const struct event *ev,
   tokens_add(&r->models[i].tok, &ev->tok);
   r->models[i].cost += cost;
   r->models[i].calls++;
-  if (!priced)
+  if (!priced) {
     r->models[i].unpriced = 1;
+    r->models[i].unpriced_tokens += tokens_total(&ev->tok);
+  }
 }
 
 static void add_to_row(struct agg_row *r, const struct event *ev,
@@ -373,9 +375,12 @@ void agg_build(struct agg *a, const struct dedup *set,
     }
     add_to_row(&a->total, ev, model, cost, priced);
   }
-  /* Rows of nothing (API-error records) are left out; totals keep them. */
+  /* Sessions, projects and models of nothing (API-error records only) are
+   * left out, as ccusage leaves out such sessions; a day, week or month
+   * with only such calls stays, as in ccusage's daily report. */
   for (i = kept = 0; i < a->n; i++) {
-    if (!tokens_total(&a->rows[i].tok) && a->rows[i].cost == 0) {
+    if (by > AGG_MONTH && !tokens_total(&a->rows[i].tok) &&
+        a->rows[i].cost == 0) {
       row_release(&a->rows[i]);
       continue;
     }

@@ -76,7 +76,8 @@ struct agg_model {
   struct tokens tok;
   double cost;
   uint64_t calls;
-  int unpriced; /* some of its calls had no price */
+  int unpriced;             /* some of its calls had no price */
+  uint64_t unpriced_tokens; /* the tokens of those calls */
 };
 
 struct agg_row {

@@ -8,6 +8,7 @@
 
 #include "report/fmt.h"
 #include "util/buf.h"
+#include "util/jsonw.h"
 #include "util/err.h"
 #include "util/banned.h"
 
@@ -188,4 +189,22 @@ int fmt_csv_field(struct buf *out, const char *s, size_t len)
   if (!r)
     r = buf_addch(out, '"');
   return ret(r);
+}
+
+int fmt_printable(struct buf *out, const char *s, size_t len)
+{
+  size_t i = 0;
+  int r = 0;
+
+  while (i < len && !r) {
+    uint32_t cp;
+    size_t n = jsonw_utf8_next(s + i, len - i, &cp);
+
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0xFFFD)
+      r = buf_addch(out, '?');
+    else
+      r = buf_add(out, s + i, n);
+    i += n;
+  }
+  return r;
 }

@@ -65,4 +65,11 @@ int fmt_percent(struct buf *out, double percent, int decimals);
  */
 int fmt_csv_field(struct buf *out, const char *s, size_t len);
 
+/*
+ * Text from transcripts (model names, paths) for a terminal: control
+ * characters (C0, DEL, C1) become '?', so nothing from a file can move the
+ * cursor or change the terminal; invalid UTF-8 bytes become '?' too.
+ */
+int fmt_printable(struct buf *out, const char *s, size_t len);
+
 #endif

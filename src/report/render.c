@@ -1,5 +1,7 @@
 /* Rendering aggregated reports as tables, JSON and CSV. */
 /* SPDX-License-Identifier: MIT */
+#include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,11 +59,52 @@ void render_short_model(const char *model, struct buf *out)
   buf_add(out, model, n);
 }
 
+/*
+ * The part of a row no model breakdown covers: calls without a model name
+ * (or "<synthetic>"). Tables and CSV show it as "(no model)" so their lines
+ * add up to the row; JSON leaves it out of modelBreakdowns, as ccusage.
+ */
+static int row_rest(const struct agg_row *r, struct agg_model *rest)
+{
+  size_t i;
+
+  memset(rest, 0, sizeof(*rest));
+  rest->tok = r->tok;
+  rest->cost = r->cost;
+  rest->calls = r->calls;
+  rest->unpriced_tokens = r->unpriced_tokens;
+  for (i = 0; i < r->nmodels; i++) {
+    const struct agg_model *m = &r->models[i];
+
+    rest->tok.input -= m->tok.input;
+    rest->tok.output -= m->tok.output;
+    rest->tok.cache_write_5m -= m->tok.cache_write_5m;
+    rest->tok.cache_write_1h -= m->tok.cache_write_1h;
+    rest->tok.cache_read -= m->tok.cache_read;
+    rest->cost -= m->cost;
+    rest->calls -= m->calls;
+    rest->unpriced_tokens -= m->unpriced_tokens;
+  }
+  rest->unpriced = rest->unpriced_tokens > 0;
+  /* Zero-token calls (API errors) would only add an empty line. */
+  return rest->calls > 0 &&
+         (tokens_total(&rest->tok) > 0 || fabs(rest->cost) > 1e-9);
+}
+
 /* ---- JSON ---------------------------------------------------------------
  * ccusage's JSON comes from serde maps: keys sorted. Rows are written as a
  * list of fields sorted by name, so added fields land in order too. */
 
-enum ftype { F_UINT, F_DOUBLE, F_STR, F_BOOL, F_BREAKDOWN, F_USED, F_TS };
+enum ftype {
+  F_UINT,
+  F_DOUBLE,
+  F_STR,
+  F_BOOL,
+  F_BREAKDOWN,
+  F_USED,
+  F_TS,
+  F_UNPRICED /* the report's models without a price */
+};
 
 struct field {
   const char *name;
@@ -98,12 +141,14 @@ static void json_breakdown(struct jsonw *w, const struct agg *a,
     jsonw_double(w, m->cost);
     jsonw_key(w, "inputTokens");
     jsonw_uint(w, m->tok.input);
+    if (m->unpriced) { /* ccusage's flag, present only when set */
+      jsonw_key(w, "missingPricing");
+      jsonw_bool(w, true);
+    }
     jsonw_key(w, "modelName");
     jsonw_strz(w, strtab_get(&a->names, m->name));
     jsonw_key(w, "outputTokens");
     jsonw_uint(w, m->tok.output);
-    jsonw_key(w, "unpriced");
-    jsonw_bool(w, m->unpriced);
     jsonw_obj_end(w);
   }
   jsonw_arr_end(w);
@@ -145,6 +190,12 @@ static void json_fields(struct jsonw *w, const struct agg *a, struct field *f,
         jsonw_strz(w, strtab_get(&a->names, f[i].row->used[k]));
       jsonw_arr_end(w);
       break;
+    case F_UNPRICED:
+      jsonw_arr_begin(w);
+      for (k = 0; k < a->nunpriced; k++)
+        jsonw_strz(w, strtab_get(&a->names, a->unpriced[k]));
+      jsonw_arr_end(w);
+      break;
     }
   }
   jsonw_obj_end(w);
@@ -182,8 +233,8 @@ static void json_row(struct jsonw *w, const struct agg *a,
   f[n++] = (struct field){
       json_key_name(by), F_STR, 0, 0, strtab_get(&a->names, r->key), NULL};
   if (by == AGG_MODEL) {
-    f[n++] = (struct field){"unpriced", F_BOOL, r->unpriced_tokens > 0,
-                            0,          NULL,   NULL};
+    if (r->unpriced_tokens)
+      f[n++] = (struct field){"missingPricing", F_BOOL, 1, 0, NULL, NULL};
   } else {
     f[n++] = (struct field){"modelBreakdowns", F_BREAKDOWN, 0, 0, NULL, r};
     f[n++] = (struct field){"modelsUsed", F_USED, 0, 0, NULL, r};
@@ -208,40 +259,28 @@ static void json_row(struct jsonw *w, const struct agg *a,
 int render_json(const struct agg *a, const struct render_opts *o,
                 struct buf *out)
 {
-  /* Top-level keys in sorted order: the rows' array sorts before "totals"
-   * except "weekly", which sorts after "unpricedModels". */
-  enum { ROWS, TOTALS, UNPRICED } order[3] = {ROWS, TOTALS, UNPRICED};
   struct jsonw w;
   struct field tot[12];
-  size_t i, k;
+  size_t i, n, k;
 
-  if (o->by == AGG_WEEK) {
-    order[0] = TOTALS;
-    order[1] = UNPRICED;
-    order[2] = ROWS;
-  }
   jsonw_init(&w, out, 2);
   jsonw_obj_begin(&w);
-  for (k = 0; k < 3; k++) {
-    switch (order[k]) {
-    case ROWS:
+  /* Sorted keys: the rows' array name sorts before "totals", except
+   * "weekly". */
+  for (k = 0; k < 2; k++) {
+    if ((k == 0) == (o->by != AGG_WEEK)) {
       jsonw_key(&w, json_array_name(o->by));
       jsonw_arr_begin(&w);
       for (i = 0; i < a->n; i++)
         json_row(&w, a, &a->rows[i], o->by);
       jsonw_arr_end(&w);
-      break;
-    case TOTALS:
+    } else {
       jsonw_key(&w, "totals");
-      json_fields(&w, a, tot, token_fields(tot, &a->total));
-      break;
-    case UNPRICED:
-      jsonw_key(&w, "unpricedModels");
-      jsonw_arr_begin(&w);
-      for (i = 0; i < a->nunpriced; i++)
-        jsonw_strz(&w, strtab_get(&a->names, a->unpriced[i]));
-      jsonw_arr_end(&w);
-      break;
+      n = token_fields(tot, &a->total);
+      if (a->nunpriced) /* as ccusage: only when there are some */
+        tot[n++] =
+            (struct field){"unpricedModels", F_UNPRICED, 0, 0, NULL, NULL};
+      json_fields(&w, a, tot, n);
     }
   }
   jsonw_obj_end(&w);
@@ -395,14 +434,21 @@ static void add_row(struct table *t, const struct agg *a,
                o->compact, tmp);
   if (!o->breakdown || o->by == AGG_MODEL)
     return;
-  for (i = 0; i < r->nmodels; i++) {
+  for (i = 0; i <= r->nmodels; i++) {
+    struct agg_model rest;
     const struct agg_model *m = &r->models[i];
-    size_t sub = table_add_row(t, TABLE_ROW_SUB);
+    size_t sub;
 
-    table_set(t, sub, ix[C_KEY], strtab_get(&a->names, m->name));
-    fill_numbers(t, sub, ix, &m->tok, m->cost,
-                 m->unpriced ? tokens_total(&m->tok) : 0, m->calls, o->compact,
-                 tmp);
+    if (i == r->nmodels) {
+      if (!row_rest(r, &rest))
+        break;
+      m = &rest;
+    }
+    sub = table_add_row(t, TABLE_ROW_SUB);
+    table_set(t, sub, ix[C_KEY],
+              m == &rest ? "(no model)" : strtab_get(&a->names, m->name));
+    fill_numbers(t, sub, ix, &m->tok, m->cost, m->unpriced_tokens, m->calls,
+                 o->compact, tmp);
   }
 }
 
@@ -445,26 +491,36 @@ int render_table(const struct agg *a, const struct render_opts *o,
 void render_footer(const struct agg *a, const struct render_opts *o,
                    struct buf *out)
 {
-  size_t i, col = 2;
+  struct agg_model rest;
+  size_t i, n, col = 2;
 
-  (void)o;
-  if (a->nunpriced) {
+  row_rest(&a->total, &rest);
+  n = a->nunpriced + (rest.unpriced_tokens > 0);
+  if (a->total.unpriced_tokens) {
     buf_adds(out, "* Costs exclude ");
     fmt_uint(out, a->total.unpriced_tokens);
-    buf_adds(out, " tokens of models with no known price:\n ");
-    /* The model list wraps before 78 columns. */
-    for (i = 0; i < a->nunpriced; i++) {
-      const char *m = strtab_get(&a->names, a->unpriced[i]);
-      size_t n = strlen(m) + (i + 1 < a->nunpriced ? 1 : 0);
+    buf_adds(out, o->mode == COST_DISPLAY
+                      ? " tokens with no recorded cost (--mode display):\n "
+                      : " tokens of models with no known price:\n ");
+    /* The list wraps before 78 columns. */
+    for (i = 0; i < n; i++) {
+      const char *m = i < a->nunpriced ? strtab_get(&a->names, a->unpriced[i])
+                                       : "(calls without a model)";
+      size_t len = strlen(m) + (i + 1 < n ? 1 : 0);
 
-      if (col + 1 + n > 78 && col > 2) {
+      if (col + 1 + len > 78 && col > 2) {
         buf_adds(out, "\n ");
         col = 2;
       }
-      buf_addf(out, " %s%s", m, i + 1 < a->nunpriced ? "," : "");
-      col += 1 + n;
+      buf_addch(out, ' ');
+      fmt_printable(out, m, strlen(m));
+      if (i + 1 < n)
+        buf_addch(out, ',');
+      col += 1 + len;
     }
-    buf_adds(out, "\n  (add prices in ~/.config/tokmeter/prices.json)\n");
+    if (o->mode != COST_DISPLAY && a->nunpriced)
+      buf_adds(out, "\n  (add prices in ~/.config/tokmeter/prices.json)");
+    buf_addch(out, '\n');
   }
   buf_adds(out, "Costs are API list-price estimates; subscription plans are "
                 "not billed per token.\n");
@@ -506,7 +562,10 @@ int render_csv(const struct agg *a, const struct render_opts *o,
   for (i = 0; i < a->n; i++) {
     const struct agg_row *r = &a->rows[i];
     const char *key = strtab_get(&a->names, r->key);
-    size_t nlines = o->breakdown && o->by != AGG_MODEL ? r->nmodels : 1;
+    struct agg_model rest;
+    int has_rest = row_rest(r, &rest);
+    size_t nlines =
+        o->breakdown && o->by != AGG_MODEL ? r->nmodels + (size_t)has_rest : 1;
 
     for (k = 0; k < nlines; k++) {
       fmt_csv_field(out, key, strlen(key));
@@ -517,14 +576,14 @@ int render_csv(const struct agg *a, const struct render_opts *o,
         fmt_csv_field(out, p, strlen(p));
       }
       if (o->breakdown && o->by != AGG_MODEL) {
-        const struct agg_model *m = &r->models[k];
-        const char *mn = strtab_get(&a->names, m->name);
+        const struct agg_model *m = k < r->nmodels ? &r->models[k] : &rest;
+        const char *mn =
+            m == &rest ? "(no model)" : strtab_get(&a->names, m->name);
 
         buf_addch(out, ',');
         fmt_csv_field(out, mn, strlen(mn));
         buf_addf(out, ",%llu", (unsigned long long)m->calls);
-        csv_numbers(out, &m->tok, m->cost,
-                    m->unpriced ? tokens_total(&m->tok) : 0);
+        csv_numbers(out, &m->tok, m->cost, m->unpriced_tokens);
       } else {
         if (o->by != AGG_MODEL) {
           size_t u;

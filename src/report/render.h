@@ -11,12 +11,13 @@
 
 struct render_opts {
   enum agg_by by;
-  int breakdown;     /* per-model sub rows (tables, CSV) */
-  int color;         /* ANSI colours in tables */
-  int ascii;         /* ASCII borders */
-  unsigned width;    /* terminal width, 0 = unlimited */
-  int compact;       /* compact token counts */
-  const char *title; /* table title, may be NULL */
+  int breakdown;       /* per-model sub rows (tables, CSV) */
+  int color;           /* ANSI colours in tables */
+  int ascii;           /* ASCII borders */
+  unsigned width;      /* terminal width, 0 = unlimited */
+  int compact;         /* compact token counts */
+  const char *title;   /* table title, may be NULL */
+  enum cost_mode mode; /* how costs were found (for the footer) */
 };
 
 /* Each appends to out; the caller prints. Return 0 or ERR_RANGE. */
