@@ -103,8 +103,10 @@ static int unknown_zone(struct tz *tz, const char *name, struct err *e)
   return err_set(e, ERR_NOTFOUND, "unknown time zone '%s'", name);
 }
 
-/* A checked name: built-in UTC, a zoneinfo file, or a POSIX string. */
-static int load_spec(struct tz *tz, const char *name, struct err *e)
+/* A checked name: built-in UTC, a zoneinfo file, or (when `posix`) a POSIX
+ * string. */
+static int load_spec(struct tz *tz, const char *name, int posix,
+                     struct err *e)
 {
   const char *dir = getenv("TZDIR");
   char path[PATH_MAX];
@@ -122,7 +124,7 @@ static int load_spec(struct tz *tz, const char *name, struct err *e)
                                           : tz_load_file(tz, path, name, e);
   if (rc != ERR_NOTFOUND)
     return rc;
-  if (tz_from_posix(tz, name, NULL) == 0)
+  if (posix && tz_from_posix(tz, name, NULL) == 0)
     return 0;
   return unknown_zone(tz, name, e);
 }
@@ -179,7 +181,7 @@ static int load_local(struct tz *tz, struct err *e)
   }
   if ((rc = name_check(env, e)) != 0)
     return rc;
-  return load_spec(tz, env, e);
+  return load_spec(tz, env, 1, e);
 }
 
 int tz_load(struct tz *tz, const char *name, struct err *e)
@@ -191,5 +193,7 @@ int tz_load(struct tz *tz, const char *name, struct err *e)
   tz_init_utc(tz);
   if ((rc = name_check(name, e)) != 0)
     return rc;
-  return load_spec(tz, name, e);
+  /* A POSIX string here would flip the sign users expect ("UTC+3" is
+   * three hours west), so a given zone must be a zoneinfo name. */
+  return load_spec(tz, name, 0, e);
 }

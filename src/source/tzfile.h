@@ -14,7 +14,7 @@
  *
  * name non-NULL: an IANA name ("Europe/Paris") read from $TZDIR, else
  * /usr/share/zoneinfo. "UTC", "Etc/UTC" and "Z" always work (built in).
- * A name that is no file but a POSIX TZ string ("JST-9") is parsed as one.
+ * POSIX TZ strings are not accepted here (only from $TZ, below).
  * Empty names, absolute paths and names containing ".." give ERR_USAGE; an
  * unknown zone gives ERR_NOTFOUND ("unknown time zone 'X'").
  *
