@@ -136,6 +136,7 @@ static int run(struct loaded *l, struct report_opts *ro,
   struct render_opts o;
   struct buf out = BUF_INIT;
   size_t i, nshown = 0;
+  int r;
 
   block_list_init(&bl);
   blocks_build(&bl, &l->scan.set, &l->projects, &l->filter,
@@ -174,11 +175,11 @@ static int run(struct loaded *l, struct report_opts *ro,
     buf_adds(&out, bo->active ? "No active block.\n" : "No usage found.\n");
   else
     render_blocks_table(&v, &o, &out);
-  fwrite(out.data, 1, out.len, app->out);
+  r = cmd_write_out(app, out.data, out.len);
   buf_release(&out);
   free((void *)v.shown);
   block_list_release(&bl);
-  return EXIT_OK;
+  return r;
 }
 
 int cmd_blocks(int argc, char **argv, struct app *app)

@@ -37,6 +37,13 @@ int cmd_report(int argc, char **argv, struct app *app); /* daily ... models */
 int cmd_blocks(int argc, char **argv, struct app *app);
 int cmd_demo(int argc, char **argv, struct app *app);
 
+/*
+ * Writes a report to stdout and flushes it. Returns EXIT_OK, or EXIT_ERROR
+ * after a message when the output cannot be written (a full disk); a
+ * closed pipe is an error without a message.
+ */
+int cmd_write_out(struct app *app, const char *data, size_t len);
+
 /* Prints "tokmeter: <msg>" on stderr (cmd/ and main.c only). */
 void cmd_error(struct app *app, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -202,19 +202,25 @@ static void progress_cb(void *ctx, uint64_t done, uint64_t total)
   buf_release(&b);
 }
 
-/* One "tokmeter: warning: " line per line of b. */
+/* One "tokmeter: warning: " line per line of b, made printable (they
+ * hold file names, which may hold anything). */
 static void warn_lines(struct app *app, const struct buf *b)
 {
   const char *p = b->data, *end = b->data + b->len;
+  struct buf line = BUF_INIT;
 
   while (p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-    if (n)
-      cmd_warning(app, "%.*s", (int)n, p);
+    if (n) {
+      buf_reset(&line);
+      fmt_printable(&line, p, n);
+      cmd_warning(app, "%s", line.data);
+    }
     p += n + 1;
   }
+  buf_release(&line);
 }
 
 static int load_prices(struct loaded *l, struct report_opts *ro,
@@ -291,7 +297,12 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   }
   if (l->scan.warnings.len)
     warn_lines(app, &l->scan.warnings);
-  project_map_build(&l->projects, &l->scan.set, &l->disc);
+  /* Naming projects looks at .git directories of every cwd: only when a
+   * report shows projects or filters by one. */
+  if (ro->need_projects || ro->project)
+    project_map_build(&l->projects, &l->scan.set, &l->disc);
+  else
+    strtab_init(&l->projects.names);
   pricer_init(&l->pricer, ro->mode, &l->prices, &l->scan.set.strs);
   l->filter.tz = &l->tz;
   l->filter.since_day = ro->since_day;
@@ -319,17 +330,22 @@ void load_release(struct loaded *l)
 
 static void print_issues(const struct loaded *l, struct app *app)
 {
+  struct buf path = BUF_INIT;
   size_t i;
 
   for (i = 0; i < l->scan.nissues; i++) {
     const struct scan_issue *is = &l->scan.issues[i];
+    const char *p = l->disc.files[is->file].path;
 
-    fprintf(app->err, "tokmeter: %s:%llu: %s\n", l->disc.files[is->file].path,
+    buf_reset(&path);
+    fmt_printable(&path, p, strlen(p));
+    fprintf(app->err, "tokmeter: %s:%llu: %s\n", path.data,
             (unsigned long long)is->line,
             is->kind == SCAN_BAD_UTF8   ? "invalid UTF-8, line skipped"
             : is->kind == SCAN_TOO_LONG ? "usage line over 64 MiB, skipped"
                                         : "malformed line skipped");
   }
+  buf_release(&path);
 }
 
 void load_print_notes(const struct loaded *l, const struct report_opts *ro,

@@ -33,6 +33,7 @@ struct report_opts {
   int threads;
   int compact;             /* --compact: narrow table */
   const char *prices_file; /* --prices FILE (default: user config) */
+  int need_projects;       /* the report names projects (set by cmd) */
 };
 
 /* Everything loaded for a report; owns all of it. */

@@ -64,7 +64,7 @@ static int print_report(struct loaded *l, struct report_opts *ro,
   struct render_opts o;
   struct agg a;
   struct buf out = BUF_INIT;
-  int desc;
+  int desc, r;
 
   agg_init(&a);
   agg_build(&a, &l->scan.set, &l->projects, &l->filter, k->by, week_start);
@@ -98,10 +98,10 @@ static int print_report(struct loaded *l, struct report_opts *ro,
     render_table(&a, &o, &out);
     render_footer(&a, &o, &out);
   }
-  fwrite(out.data, 1, out.len, app->out);
+  r = cmd_write_out(app, out.data, out.len);
   buf_release(&out);
   agg_release(&a);
-  return EXIT_OK;
+  return r;
 }
 
 int cmd_report(int argc, char **argv, struct app *app)
@@ -134,7 +134,11 @@ int cmd_report(int argc, char **argv, struct app *app)
       report_opts_release(&ro);
       return EXIT_OK;
     }
-    if (c == OPT_START_OF_WEEK && k->by == AGG_WEEK) {
+    if (c == OPT_START_OF_WEEK) {
+      if (k->by != AGG_WEEK) {
+        cmd_error(app, "option '--start-of-week' is for 'weekly' only");
+        goto usage_error;
+      }
       if (parse_weekday(optarg, &week_start)) {
         cmd_error(app, "invalid --start-of-week '%s' (expected a day name)",
                   optarg);
@@ -149,11 +153,21 @@ int cmd_report(int argc, char **argv, struct app *app)
     goto usage_error;
   }
   if (optind < argc) {
-    cmd_error(app, "unexpected argument '%s'", argv[optind]);
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+      if (!strcmp(argv[optind], kinds[i].name))
+        break;
+    if (i < sizeof(kinds) / sizeof(kinds[0]))
+      cmd_error(app,
+                "unexpected argument '%s' (the command comes first: "
+                "tokmeter %s [<options>])",
+                argv[optind], argv[optind]);
+    else
+      cmd_error(app, "unexpected argument '%s'", argv[optind]);
     goto usage_error;
   }
   if (report_opts_finish(&ro, app))
     goto usage_error;
+  ro.need_projects = k->by == AGG_SESSION || k->by == AGG_PROJECT;
   r = load_all(&l, &ro, app);
   if (r == EXIT_OK) {
     r = print_report(&l, &ro, k, week_start, app);

@@ -1,7 +1,9 @@
 /* Messages shared by the subcommands. */
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "util/banned.h"
@@ -12,6 +14,17 @@ vmsg(struct app *app, const char *prefix, const char *fmt, va_list ap)
   fprintf(app->err, "tokmeter: %s", prefix);
   vfprintf(app->err, fmt, ap);
   fputc('\n', app->err);
+}
+
+int cmd_write_out(struct app *app, const char *data, size_t len)
+{
+  errno = 0;
+  if (fwrite(data, 1, len, app->out) == len && fflush(app->out) == 0)
+    return EXIT_OK;
+  if (errno != EPIPE)
+    cmd_error(app, "cannot write the report: %s",
+              errno ? strerror(errno) : "write error");
+  return EXIT_ERROR;
 }
 
 void cmd_error(struct app *app, const char *fmt, ...)

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "source/prices_file.h"
+#include "source/readfile.h"
 #include "util/banned.h"
 
 int prices_default_path(struct buf *out)
@@ -21,29 +23,6 @@ int prices_default_path(struct buf *out)
   return ERR_NOTFOUND;
 }
 
-/* Reads the whole file into b; 1 when it does not exist. */
-static int read_file(const char *path, struct buf *b, struct err *e)
-{
-  char chunk[65536];
-  FILE *f = fopen(path, "rb");
-  size_t n;
-  int rc = 0;
-
-  if (!f) {
-    if (errno == ENOENT)
-      return 1;
-    return err_set(e, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-  }
-  while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-    if (buf_add(b, chunk, n))
-      rc = err_set(e, ERR_RANGE, "cannot read '%s': larger than %u bytes", path,
-                   PRICES_FILE_MAX);
-  if (!rc && ferror(f))
-    rc = err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-  fclose(f);
-  return rc;
-}
-
 int prices_load_user(struct price_table *t, const char *path, struct err *e)
 {
   struct buf def = BUF_INIT, text;
@@ -54,14 +33,12 @@ int prices_load_user(struct price_table *t, const char *path, struct err *e)
       return 0;
     path = def.data;
   }
-  buf_init(&text, PRICES_FILE_MAX);
-  rc = read_file(path, &text, e);
+  buf_init(&text, 0);
+  rc = readfile(path, PRICES_FILE_MAX, &text, e);
   if (rc == 0)
     rc = price_table_load_json(t, text.data, text.len, path, e);
-  else if (rc == 1)
-    rc = explicit
-             ? err_set(e, ERR_NOTFOUND, "cannot open '%s': no such file", path)
-             : 0; /* no user file is the usual case */
+  else if (rc == ERR_NOTFOUND && !explicit && access(path, F_OK) != 0)
+    rc = 0; /* no user file is the usual case */
   buf_release(&text);
   buf_release(&def);
   return rc;

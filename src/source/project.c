@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "source/project.h"
+#include "source/readfile.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -25,20 +26,11 @@ static void last_component(const char *p, size_t n, struct buf *out)
     buf_add(out, p, n ? n : 0);
 }
 
-/* Reads at most 64 KB of a small metadata file. */
+/* Reads at most 64 KB of a small metadata file (never a FIFO). */
 static int read_small(const char *path, struct buf *out)
 {
-  char tmp[4096];
-  FILE *f = fopen(path, "r");
-  size_t n;
-
   buf_reset(out);
-  if (!f)
-    return -1;
-  while (out->len < 65536 && (n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-    buf_add(out, tmp, n);
-  fclose(f);
-  return 0;
+  return readfile(path, 65536, out, NULL) ? -1 : 0;
 }
 
 /* The name of the origin remote's repository, from a git config file. */

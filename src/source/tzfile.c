@@ -9,79 +9,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source/readfile.h"
 #include "source/tzfile.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 #define TZFILE_MAX (1024 * 1024)
-#define READ_CHUNK 8192
 #define ZONEINFO_DIR "/usr/share/zoneinfo"
 #define LOCALTIME_PATH "/etc/localtime"
-
-static int open_code(int errnum)
-{
-  return errnum == ENOENT || errnum == ENOTDIR || errnum == ENAMETOOLONG
-             ? ERR_NOTFOUND
-             : ERR_IO;
-}
-
-/* The whole regular file at path, at most TZFILE_MAX bytes, in *out. */
-static int read_all(const char *path, unsigned char **out, size_t *len,
-                    struct err *e)
-{
-  unsigned char *data = NULL;
-  size_t cap = 0, want;
-  struct stat st;
-  ssize_t n;
-  int fd, rc = 0;
-
-  *len = 0;
-  /* O_NONBLOCK: a FIFO named in $TZ must not hang us before the check. */
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    return err_set(e, open_code(errno), "cannot open '%s': %s", path,
-                   strerror(errno));
-  if (fstat(fd, &st) != 0)
-    rc = err_set(e, ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
-  else if (!S_ISREG(st.st_mode))
-    rc = err_set(e, ERR_NOTFOUND, "cannot read '%s': not a regular file", path);
-  while (rc == 0) {
-    data = xgrow(data, &cap, *len + READ_CHUNK, 1);
-    want = cap - *len;
-    if (want > TZFILE_MAX + 1 - *len)
-      want = TZFILE_MAX + 1 - *len;
-    n = read(fd, data + *len, want);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      rc = err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-    else if (n == 0)
-      break;
-    else if ((*len += (size_t)n) > TZFILE_MAX)
-      rc = err_set(e, ERR_RANGE, "cannot read '%s': larger than %d bytes", path,
-                   TZFILE_MAX);
-  }
-  close(fd);
-  if (rc != 0) {
-    free(data);
-    return rc;
-  }
-  *out = data;
-  return 0;
-}
 
 int tz_load_file(struct tz *tz, const char *path, const char *name,
                  struct err *e)
 {
-  unsigned char *data = NULL;
-  size_t len;
+  struct buf data = BUF_INIT;
   int rc;
 
   tz_init_utc(tz);
-  if ((rc = read_all(path, &data, &len, e)) != 0)
-    return rc;
-  rc = tz_from_tzif(tz, data, len, name ? name : path, e);
-  free(data);
+  rc = readfile(path, TZFILE_MAX, &data, e);
+  if (rc == 0)
+    rc = tz_from_tzif(tz, data.data, data.len, name ? name : path, e);
+  buf_release(&data);
   return rc;
 }
 
