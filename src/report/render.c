@@ -385,24 +385,39 @@ static void fill_numbers(struct table *t, size_t row, const size_t *ix,
 static void models_cell(const struct agg *a, const struct agg_row *r,
                         struct buf *cell, struct buf *tmp)
 {
-  size_t i;
+  size_t i, start;
 
   buf_reset(cell);
   for (i = 0; i < r->nused; i++) {
     render_short_model(strtab_get(&a->names, r->used[i]), tmp);
-    buf_addf(cell, "%s- %s", i ? "\n" : "", tmp->data);
+    /* Two models can share a short name (a dated and an undated id). */
+    buf_addch(tmp, '\n');
+    for (start = 0; start < cell->len;) {
+      const char *nl = strchr(cell->data + start, '\n');
+      size_t end = nl ? (size_t)(nl - cell->data) + 1 : cell->len;
+
+      if (end - start == tmp->len + 2 &&
+          !memcmp(cell->data + start + 2, tmp->data, tmp->len))
+        break;
+      start = end;
+    }
+    if (start < cell->len)
+      continue;
+    buf_addf(cell, "- %s", tmp->data);
   }
+  buf_setlen(cell, cell->len ? cell->len - 1 : 0);
 }
 
 static void key_cell(const struct agg *a, const struct agg_row *r,
-                     enum agg_by by, struct buf *cell)
+                     const struct render_opts *o, struct buf *cell)
 {
   const char *k = strtab_get(&a->names, r->key);
 
   buf_reset(cell);
-  /* Session ids are UUIDs: the first block is enough to tell them apart
-   * on screen; JSON and CSV carry the whole id. */
-  if (by == AGG_SESSION && strlen(k) == 36 && k[8] == '-')
+  /* On a narrow terminal a session's first UUID block is enough to tell
+   * rows apart; JSON and CSV always carry the whole id. */
+  if (o->by == AGG_SESSION && o->width && o->width < 160 && strlen(k) == 36 &&
+      k[8] == '-')
     buf_add(cell, k, 8);
   else
     buf_adds(cell, k);
@@ -414,7 +429,7 @@ static void add_row(struct table *t, const struct agg *a,
 {
   size_t row = table_add_row(t, TABLE_ROW_NORMAL), i;
 
-  key_cell(a, r, o->by, cell);
+  key_cell(a, r, o, cell);
   table_set(t, row, ix[C_KEY], cell->data);
   if (ix[C_PROJECT] != SIZE_MAX && r->project)
     table_set(t, row, ix[C_PROJECT], strtab_get(&a->names, r->project));
