@@ -191,22 +191,6 @@ static void add_to_row(struct agg_row *r, const struct event *ev,
     add_model(r, model, ev, cost, priced);
 }
 
-/* Display name of an event's model: "-fast" appended in fast mode;
- * "<synthetic>" and missing models have none. */
-static uint32_t model_name(struct agg *a, const struct strtab *st,
-                           const struct event *ev, struct buf *tmp)
-{
-  const char *m = strtab_get(st, ev->model);
-
-  if (!m || !strcmp(m, "<synthetic>"))
-    return 0;
-  buf_reset(tmp);
-  buf_adds(tmp, m);
-  if (ev->flags & EVENT_FAST)
-    buf_adds(tmp, "-fast");
-  return strtab_intern(&a->names, tmp->data, tmp->len);
-}
-
 static int64_t bucket_key(enum agg_by by, const struct event *ev,
                           const struct agg_filter *f,
                           const struct project_map *pm, uint32_t model,
@@ -337,6 +321,7 @@ void agg_build(struct agg *a, const struct dedup *set,
   buckets_grow(&b);
   for (i = 0; i < set->n; i++) {
     const struct event *ev = &set->ev[i];
+    struct agg_row *r;
     uint32_t model;
     int64_t k;
     size_t slot;
@@ -345,13 +330,13 @@ void agg_build(struct agg *a, const struct dedup *set,
 
     if (!agg_keep(f, pm, ev))
       continue;
-    model = model_name(a, &set->strs, ev, &tmp);
+    model = event_model_label(ev, &set->strs, &a->names, &tmp);
     cost = pricer_cost(f->pricer, ev, &priced);
     k = bucket_key(by, ev, f, pm, model, week_start);
     slot = bucket_find(&b, k, &found);
-    if (!found) {
-      struct agg_row *r;
-
+    if (found) {
+      r = &a->rows[b.v[slot].row];
+    } else {
       a->rows = xgrow(a->rows, &a->cap, a->n + 1, sizeof(*a->rows));
       r = &a->rows[a->n];
       memset(r, 0, sizeof(*r));
@@ -363,10 +348,8 @@ void agg_build(struct agg *a, const struct dedup *set,
       if (++b.n * 2 > b.cap)
         buckets_grow(&b);
     }
-    slot = bucket_find(&b, k, &found);
-    add_to_row(&a->rows[b.v[slot].row], ev, model, cost, priced);
+    add_to_row(r, ev, model, cost, priced);
     if (by == AGG_SESSION && pm) {
-      struct agg_row *r = &a->rows[b.v[slot].row];
       const char *pn = strtab_get(&pm->names, project_of(pm, ev));
 
       /* Events come in time order: the last one names the project. */

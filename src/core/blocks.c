@@ -56,7 +56,7 @@ static void add_event(struct block_list *bl, struct block *b,
                       const struct event *ev, const struct strtab *st,
                       struct pricer *pr, struct buf *tmp)
 {
-  const char *m = strtab_get(st, ev->model);
+  uint32_t model = event_model_label(ev, st, &bl->names, tmp);
   int priced;
   double cost = pricer_cost(pr, ev, &priced);
 
@@ -70,13 +70,8 @@ static void add_event(struct block_list *bl, struct block *b,
     b->unpriced_tokens += tokens_total(&ev->tok);
   if (!b->limit_reset && ev->limit_reset)
     b->limit_reset = ev->limit_reset;
-  if (m && strcmp(m, "<synthetic>") != 0) {
-    buf_reset(tmp);
-    buf_adds(tmp, m);
-    if (ev->flags & EVENT_FAST)
-      buf_adds(tmp, "-fast");
-    add_model(b, strtab_intern(&bl->names, tmp->data, tmp->len));
-  }
+  if (model)
+    add_model(b, model);
 }
 
 void blocks_build(struct block_list *bl, const struct dedup *set,

@@ -93,6 +93,20 @@ void event_from_rec(struct event *ev, const struct usage_rec *r,
   }
 }
 
+uint32_t event_model_label(const struct event *ev, const struct strtab *st,
+                           struct strtab *out, struct buf *tmp)
+{
+  const char *m = strtab_get(st, ev->model);
+
+  if (!m || !strcmp(m, "<synthetic>"))
+    return 0;
+  buf_reset(tmp);
+  buf_adds(tmp, m);
+  if (ev->flags & EVENT_FAST)
+    buf_adds(tmp, "-fast");
+  return strtab_intern(out, tmp->data, tmp->len);
+}
+
 void event_uuid(const struct event *ev, const struct strtab *st, char *out)
 {
   static const char hex[] = "0123456789abcdef";

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "core/usage.h"
+#include "util/buf.h"
 #include "util/strtab.h"
 
 /* How an event is identified across copies (transcript-format.md §3.5). */
@@ -64,6 +65,15 @@ void event_from_rec(struct event *ev, const struct usage_rec *r,
  */
 int event_better(const struct event *a, const struct event *b,
                  const struct strtab *st);
+
+/*
+ * The name an event's model is reported under, interned in `out`: the
+ * model as written, with "-fast" for fast-mode calls (as ccusage shows
+ * them); 0 for "<synthetic>" and missing models, which no report lists.
+ * st holds the event's strings; tmp is scratch.
+ */
+uint32_t event_model_label(const struct event *ev, const struct strtab *st,
+                           struct strtab *out, struct buf *tmp);
 
 /* Writes the uuid as text into out (37 bytes); "" when absent. */
 void event_uuid(const struct event *ev, const struct strtab *st, char *out);
