@@ -382,14 +382,14 @@ static void fill_numbers(struct table *t, size_t row, const size_t *ix,
   set_cost(t, row, ix[C_COST], cost, unpriced, tokens_total(tok), tmp);
 }
 
-static void models_cell(const struct agg *a, const struct agg_row *r,
-                        struct buf *cell, struct buf *tmp)
+void render__models_cell(const struct strtab *names, const uint32_t *ids,
+                         size_t n, struct buf *cell, struct buf *tmp)
 {
   size_t i, start;
 
   buf_reset(cell);
-  for (i = 0; i < r->nused; i++) {
-    render_short_model(strtab_get(&a->names, r->used[i]), tmp);
+  for (i = 0; i < n; i++) {
+    render_short_model(strtab_get(names, ids[i]), tmp);
     /* Two models can share a short name (a dated and an undated id). */
     buf_addch(tmp, '\n');
     for (start = 0; start < cell->len;) {
@@ -434,7 +434,7 @@ static void add_row(struct table *t, const struct agg *a,
   if (ix[C_PROJECT] != SIZE_MAX && r->project)
     table_set(t, row, ix[C_PROJECT], strtab_get(&a->names, r->project));
   if (ix[C_MODELS] != SIZE_MAX) {
-    models_cell(a, r, cell, tmp);
+    render__models_cell(&a->names, r->used, r->nused, cell, tmp);
     table_set(t, row, ix[C_MODELS], cell->data);
   }
   if (ix[C_LAST] != SIZE_MAX) {

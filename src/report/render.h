@@ -35,6 +35,11 @@ void render_footer(const struct agg *a, const struct render_opts *o,
 /* "claude-sonnet-4-5-20250929" -> "sonnet-4-5", for narrow columns. */
 void render_short_model(const char *model, struct buf *out);
 
+/* For render_blocks.c: a Models cell, "- name" per line, short names,
+ * each once. */
+void render__models_cell(const struct strtab *names, const uint32_t *ids,
+                         size_t n, struct buf *cell, struct buf *tmp);
+
 /* Blocks (5-hour windows). */
 struct blocks_view {
   const struct block_list *bl;

@@ -179,18 +179,14 @@ static void add_block_row(struct table *t, const struct blocks_view *v,
                           const struct block *b, const struct tz *tz,
                           struct buf *cell, struct buf *tmp)
 {
-  size_t row = table_add_row(t, TABLE_ROW_NORMAL), i;
+  size_t row = table_add_row(t, TABLE_ROW_NORMAL);
   char when[32];
 
   local_minute(tz, b->start_ms, when);
   table_set(t, row, 0, when);
   status_cell(v, b, cell);
   table_set(t, row, 1, cell->data);
-  buf_reset(cell);
-  for (i = 0; i < b->nmodels; i++) {
-    render_short_model(strtab_get(&v->bl->names, b->models[i]), tmp);
-    buf_addf(cell, "%s- %s", i ? "\n" : "", tmp->data);
-  }
+  render__models_cell(&v->bl->names, b->models, b->nmodels, cell, tmp);
   table_set(t, row, 2, cell->data);
   if (b->is_gap)
     return;
