@@ -21,6 +21,8 @@ uint64_t tokens_cache_write(const struct tokens *t);
 /* input + cache writes + cache read: the request's context size. */
 uint64_t tokens_context(const struct tokens *t);
 void tokens_add(struct tokens *sum, const struct tokens *t);
+/* sum -= t, field by field (t must be part of sum). */
+void tokens_sub(struct tokens *sum, const struct tokens *t);
 
 /* A borrowed byte range; p == NULL means "absent". */
 struct span {

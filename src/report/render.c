@@ -76,11 +76,7 @@ static int row_rest(const struct agg_row *r, struct agg_model *rest)
   for (i = 0; i < r->nmodels; i++) {
     const struct agg_model *m = &r->models[i];
 
-    rest->tok.input -= m->tok.input;
-    rest->tok.output -= m->tok.output;
-    rest->tok.cache_write_5m -= m->tok.cache_write_5m;
-    rest->tok.cache_write_1h -= m->tok.cache_write_1h;
-    rest->tok.cache_read -= m->tok.cache_read;
+    tokens_sub(&rest->tok, &m->tok);
     rest->cost -= m->cost;
     rest->calls -= m->calls;
     rest->unpriced_tokens -= m->unpriced_tokens;
