@@ -23,17 +23,26 @@ void dedup_release(struct dedup *d)
   memset(d, 0, sizeof(*d));
 }
 
-static size_t slot_index(const struct event *e, size_t mask)
+void dedup_by_file(struct dedup *d)
 {
-  return (
-      size_t)((e->key[0] ^ (e->key[1] * 0x9e3779b97f4a7c15ULL) ^ e->key_kind) &
-              mask);
+  d->by_file = 1;
 }
 
-static int same_key(const struct event *a, const struct event *b)
+static size_t slot_index(const struct dedup *d, const struct event *e,
+                         size_t mask)
+{
+  uint64_t h = e->key[0] ^ (e->key[1] * 0x9e3779b97f4a7c15ULL) ^ e->key_kind;
+
+  if (d->by_file)
+    h ^= (uint64_t)e->file * 0xc2b2ae3d27d4eb4fULL;
+  return (size_t)(h & mask);
+}
+
+static int same_key(const struct dedup *d, const struct event *a,
+                    const struct event *b)
 {
   return a->key_kind == b->key_kind && a->key[0] == b->key[0] &&
-         a->key[1] == b->key[1];
+         a->key[1] == b->key[1] && (!d->by_file || a->file == b->file);
 }
 
 static void rehash(struct dedup *d)
@@ -49,7 +58,7 @@ static void rehash(struct dedup *d)
 
     if (d->ev[i].key_kind == EVENT_KEY_NONE)
       continue;
-    for (s = slot_index(&d->ev[i], mask); d->slots[s]; s = (s + 1) & mask)
+    for (s = slot_index(d, &d->ev[i], mask); d->slots[s]; s = (s + 1) & mask)
       ;
     d->slots[s] = (uint32_t)(i + 1);
   }
@@ -70,10 +79,10 @@ void dedup_add(struct dedup *d, const struct event *e)
     append(d, e);
     return;
   }
-  for (s = slot_index(e, mask); d->slots[s]; s = (s + 1) & mask) {
+  for (s = slot_index(d, e, mask); d->slots[s]; s = (s + 1) & mask) {
     struct event *old = &d->ev[d->slots[s] - 1];
 
-    if (same_key(old, e)) {
+    if (same_key(d, old, e)) {
       if (event_better(e, old, &d->strs))
         *old = *e;
       return;
@@ -176,4 +185,164 @@ void dedup_finish(struct dedup *d)
   d->slots = NULL;
   d->nslots = 0;
   d->finished = 1;
+}
+
+/* Key order, the winning copy of a key first. */
+static int cmp_key(const void *pa, const void *pb, void *strs)
+{
+  const struct event *a = pa, *b = pb;
+
+  if (a->key_kind != b->key_kind)
+    return a->key_kind < b->key_kind ? -1 : 1;
+  if (a->key[0] != b->key[0])
+    return a->key[0] < b->key[0] ? -1 : 1;
+  if (a->key[1] != b->key[1])
+    return a->key[1] < b->key[1] ? -1 : 1;
+  if (event_better(a, b, strs))
+    return -1;
+  return event_better(b, a, strs);
+}
+
+/* Index of the event with b's key in x[0..n) (key order), or -1. */
+static ptrdiff_t find_key(const struct event *x, size_t n,
+                          const struct event *b)
+{
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const struct event *m = &x[mid];
+    int c = m->key_kind != b->key_kind ? (m->key_kind < b->key_kind ? -1 : 1)
+            : m->key[0] != b->key[0]   ? (m->key[0] < b->key[0] ? -1 : 1)
+            : m->key[1] != b->key[1]   ? (m->key[1] < b->key[1] ? -1 : 1)
+                                       : 0;
+
+    if (!c)
+      return (ptrdiff_t)mid;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return -1;
+}
+
+static ptrdiff_t find_u64(const uint64_t *v, size_t n, uint64_t k)
+{
+  const uint64_t *p = n ? bsearch(&k, v, n, sizeof(*v), cmp_u64) : NULL;
+
+  return p ? p - v : -1;
+}
+
+/* The winning copy of each key of extra[0..n), in key order. */
+static size_t fold_extra(struct event *x, size_t n, struct strtab *st)
+{
+  size_t i, out = 0;
+
+  if (n > 1)
+    qsort_r(x, n, sizeof(*x), cmp_key, st);
+  for (i = 0; i < n; i++)
+    if (!out || x[i].key_kind == EVENT_KEY_NONE ||
+        find_key(&x[out - 1], 1, &x[i]) < 0)
+      x[out++] = x[i];
+  return out;
+}
+
+/* Message ids of the sidechain (side = 1) or other message copies. */
+static size_t msg_ids(const struct event *x, size_t n, int side, uint64_t *ids)
+{
+  size_t i, k = 0;
+
+  for (i = 0; i < n; i++)
+    if (is_msg(&x[i]) && !!(x[i].flags & EVENT_SIDECHAIN) == side)
+      ids[k++] = x[i].key[0];
+  if (k > 1)
+    qsort(ids, k, sizeof(*ids), cmp_u64);
+  return k;
+}
+
+/* Merges the time-ordered a[0..na) and b[0..nb) into out. */
+static void merge_time(const struct event *a, size_t na, const struct event *b,
+                       size_t nb, struct event *out, struct strtab *st)
+{
+  size_t i = 0, j = 0, k = 0;
+
+  while (i < na && j < nb)
+    out[k++] = cmp_time(&b[j], &a[i], st) < 0 ? b[j++] : a[i++];
+  while (i < na)
+    out[k++] = a[i++];
+  while (j < nb)
+    out[k++] = b[j++];
+}
+
+void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
+{
+  struct event *x, *merged;
+  uint64_t *side, *nonside;
+  uint8_t *dead, *side_hit;
+  size_t nx, nside, nnon, i, kept = 0, live = 0;
+
+  if (!n)
+    return;
+  x = xmalloc(n * sizeof(*x));
+  memcpy(x, extra, n * sizeof(*x));
+  nx = fold_extra(x, n, &d->strs);
+  side = xmalloc(nx * sizeof(*side));
+  nonside = xmalloc(nx * sizeof(*nonside));
+  nside = msg_ids(x, nx, 1, side);
+  nnon = msg_ids(x, nx, 0, nonside);
+  dead = xcalloc(nx, 1);
+  side_hit = xcalloc(nside + 1, 1);
+  for (i = 0; i < d->n; i++) {
+    const struct event *b = &d->ev[i];
+    ptrdiff_t j = b->key_kind == EVENT_KEY_NONE ? -1 : find_key(x, nx, b);
+
+    if (j >= 0) {
+      if (event_better(&x[j], b, &d->strs))
+        continue; /* replaced by the new copy */
+      dead[j] = 1;
+    }
+    if (is_msg(b) && !(b->flags & EVENT_SIDECHAIN)) {
+      ptrdiff_t k = find_u64(side, nside, b->key[0]);
+
+      /* Equal ids sit together: mark them all. */
+      while (k > 0 && side[k - 1] == b->key[0])
+        k--;
+      while (k >= 0 && (size_t)k < nside && side[k] == b->key[0])
+        side_hit[k++] = 1;
+    } else if (is_msg(b) && find_u64(nonside, nnon, b->key[0]) >= 0) {
+      d->dropped_sidechain++;
+      continue;
+    }
+    d->ev[kept++] = *b;
+  }
+  for (i = 0; i < nx; i++) {
+    const struct event *e = &x[i];
+
+    if (dead[i])
+      continue;
+    if (is_msg(e) && (e->flags & EVENT_SIDECHAIN)) {
+      ptrdiff_t k = find_u64(side, nside, e->key[0]);
+
+      if (find_u64(nonside, nnon, e->key[0]) >= 0 || side_hit[k]) {
+        d->dropped_sidechain++;
+        continue;
+      }
+    }
+    x[live++] = *e;
+  }
+  if (live > 1)
+    qsort_r(x, live, sizeof(*x), cmp_time, &d->strs);
+  merged = xmalloc((kept + live + 1) * sizeof(*merged));
+  merge_time(d->ev, kept, x, live, merged, &d->strs);
+  free(d->ev);
+  d->ev = merged;
+  d->n = kept + live;
+  d->cap = kept + live + 1;
+  d->copies += n;
+  free(side_hit);
+  free(dead);
+  free(nonside);
+  free(side);
+  free(x);
 }

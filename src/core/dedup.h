@@ -21,12 +21,21 @@ struct dedup {
   uint32_t *slots;          /* 0 = empty, else index + 1 */
   size_t nslots;            /* power of two */
   size_t copies;            /* copies offered, kept or not */
-  size_t dropped_sidechain; /* replays removed by dedup_finish() */
+  size_t dropped_sidechain; /* replays removed (overlays may count twice) */
   int finished;
+  int by_file; /* copies of one call in different files are all kept */
 };
 
 void dedup_init(struct dedup *d);
 void dedup_release(struct dedup *d);
+
+/*
+ * Makes d keep one copy per (file, call) instead of one per call: what
+ * each file holds, for the index, which must forget a file's copies when
+ * the file is rewritten. Call right after dedup_init(); such a set is
+ * never finished.
+ */
+void dedup_by_file(struct dedup *d);
 
 /* Offers one copy (ids in d->strs). */
 void dedup_add(struct dedup *d, const struct event *e);
@@ -40,5 +49,15 @@ void dedup_merge(struct dedup *into, struct dedup *from);
  * (ties by key) so reports are deterministic. No more adds afterwards.
  */
 void dedup_finish(struct dedup *d);
+
+/*
+ * Adds copies to a finished set: afterwards d is what dedup_finish() would
+ * have made of every copy d was built from plus extra[0..n) (ids in
+ * d->strs), in O(d->n + n log n), so a large set takes a few new copies
+ * without being rebuilt. Copies dropped from d by the sidechain rule are
+ * not needed: a copy of theirs that arrives later is dropped again, or is
+ * a non-sidechain copy, which wins over them anyway.
+ */
+void dedup_overlay(struct dedup *d, const struct event *extra, size_t n);
 
 #endif
