@@ -24,10 +24,13 @@
 
 struct unit {
   uint32_t file;
-  uint32_t index;  /* position among the file's units */
-  uint64_t a, b;   /* owns the lines starting in [a, b) */
-  uint64_t nlines; /* lines owned, filled by the worker */
-  int unreadable;  /* errno of a failed open or read, else 0 */
+  uint32_t index;       /* position among the file's units */
+  uint64_t a, b;        /* owns the lines starting in [a, b) */
+  uint64_t nlines;      /* lines owned, filled by the worker */
+  uint64_t tail_at;     /* offset of an unterminated last line, or ~0 */
+  int tail_rec;         /* that line was a usage record */
+  int unreadable;       /* errno of a failed open or read, else 0 */
+  struct scan_stats st; /* what this unit's lines held */
 };
 
 struct worker;
@@ -40,6 +43,7 @@ struct shared {
   atomic_ullong done_bytes;
   int collect;
   size_t long_line;
+  const uint64_t *start_line; /* per file, or NULL */
   pthread_mutex_t lock; /* guards running, signals `idle` when it hits 0 */
   pthread_cond_t idle;
   int running;
@@ -51,7 +55,7 @@ struct worker {
   int started;
   struct dedup set;
   struct line_parser lp;
-  struct scan_stats st;
+  struct scan_stats *st;     /* the current unit's */
   struct scan_issue *issues; /* line numbers local to the unit for now */
   uint32_t *issue_unit;
   size_t nissues, cap;
@@ -71,6 +75,7 @@ void scan_result_init(struct scan_result *r)
 void scan_result_release(struct scan_result *r)
 {
   dedup_release(&r->set);
+  free(r->files);
   free(r->issues);
   buf_release(&r->warnings);
   memset(r, 0, sizeof(*r));
@@ -153,7 +158,7 @@ static uint32_t file_id(struct worker *w, uint32_t file, int stem)
 }
 
 /* One complete line; `tail` is set for a last line with no '\n'. */
-static void handle_line(struct worker *w, const struct unit *u, const char *p,
+static void handle_line(struct worker *w, struct unit *u, const char *p,
                         size_t n, uint64_t lineno, int tail)
 {
   struct usage_rec rec;
@@ -162,7 +167,7 @@ static void handle_line(struct worker *w, const struct unit *u, const char *p,
 
   if (blank(p, n)) {
     if (!tail)
-      w->st.blank++;
+      w->st->blank++;
     return;
   }
   if (!line_prefilter_flag(p, n, &nonascii)) {
@@ -172,12 +177,12 @@ static void handle_line(struct worker *w, const struct unit *u, const char *p,
     if (!bad_utf8 && object_shaped(p, n))
       return;
     if (tail) {
-      w->st.truncated++;
+      w->st->truncated++;
     } else if (bad_utf8) {
-      w->st.bad_utf8++;
+      w->st->bad_utf8++;
       add_issue(w, u, lineno, SCAN_BAD_UTF8);
     } else {
-      w->st.malformed++;
+      w->st->malformed++;
       add_issue(w, u, lineno, SCAN_MALFORMED);
     }
     return;
@@ -186,18 +191,20 @@ static void handle_line(struct worker *w, const struct unit *u, const char *p,
   if (s == LINE_EVENT) {
     struct event ev;
 
-    w->st.records++;
+    w->st->records++;
+    if (tail)
+      u->tail_rec = 1;
     event_from_rec(&ev, &rec, &w->set.strs, file_id(w, u->file, 0),
                    file_id(w, u->file, 1));
     dedup_add(&w->set, &ev);
   } else if (s != LINE_NO_USAGE) {
     if (tail) {
-      w->st.truncated++;
+      w->st->truncated++;
     } else if (s == LINE_BAD_UTF8) {
-      w->st.bad_utf8++;
+      w->st->bad_utf8++;
       add_issue(w, u, lineno, SCAN_BAD_UTF8);
     } else {
-      w->st.malformed++;
+      w->st->malformed++;
       add_issue(w, u, lineno, SCAN_MALFORMED);
     }
   }
@@ -275,18 +282,18 @@ static void long_finish(struct worker *w, const struct unit *u,
   ll->on = 0;
   if (ll->first < 0) {
     if (!tail)
-      w->st.blank++;
+      w->st->blank++;
     return;
   }
   if (!ll->usage && ll->first == '{' && ll->last == '}')
     return;
   if (tail) {
-    w->st.truncated++;
+    w->st->truncated++;
   } else if (ll->usage) {
-    w->st.too_long++;
+    w->st->too_long++;
     add_issue(w, u, lineno, SCAN_TOO_LONG);
   } else {
-    w->st.malformed++;
+    w->st->malformed++;
     add_issue(w, u, lineno, SCAN_MALFORMED);
   }
 }
@@ -312,11 +319,13 @@ static void run_unit(struct worker *w, struct unit *u)
 {
   const struct source_file *f = &w->sh->d->files[u->file];
   uint64_t end = f->size; /* never read past the size seen at discovery */
-  uint64_t boff = u->a ? u->a - 1 : 0, lineno = 0;
+  uint64_t boff = u->a ? u->a - 1 : 0, lineno = 0, lstart = u->a;
   size_t len = 0, ls = 0, sp = 0;
   struct long_line ll = {0, -1, -1, 0};
   int fd = open_regular(f->path), eof = 0, skipping = u->a > 0;
 
+  w->st = &u->st;
+  u->tail_at = UINT64_MAX;
   if (fd < 0) {
     u->unreadable = errno ? errno : EIO;
     return;
@@ -341,12 +350,14 @@ static void run_unit(struct worker *w, struct unit *u)
         handle_line(w, u, w->buf + ls, at - ls, ++lineno, 0);
       }
       ls = sp = at + 1;
+      lstart = boff + ls;
       if (boff + ls >= u->b)
         break;
       continue;
     }
     if (eof) {
       if (!skipping && (ls < len || ll.on)) {
+        u->tail_at = lstart;
         lineno++;
         if (ll.on || len - ls > w->sh->long_line) {
           if (!ll.on)
@@ -404,7 +415,7 @@ static void run_unit(struct worker *w, struct unit *u)
   }
   close(fd);
   u->nlines = lineno;
-  w->st.lines += lineno;
+  u->st.lines += lineno;
   /* A long line left a big buffer; give it back. */
   if (w->bufcap > 4 * BLOCK_BYTES) {
     w->bufcap = 2 * BLOCK_BYTES;
@@ -443,18 +454,20 @@ static int cmp_unit_size(const void *pa, const void *pb)
   return a->index < b->index ? -1 : a->index > b->index;
 }
 
-static size_t make_units(const struct discover *d, uint64_t unit,
-                         struct unit **out, uint64_t *total)
+static size_t make_units(const struct discover *d, const uint64_t *start,
+                         uint64_t unit, struct unit **out, uint64_t *total)
 {
   struct unit *u = NULL;
   size_t n = 0, cap = 0, i;
 
   *total = 0;
   for (i = 0; i < d->nfiles; i++) {
-    uint64_t size = d->files[i].size, a = 0;
+    uint64_t size = d->files[i].size, a = start ? start[i] : 0;
     uint32_t k = 0;
 
-    *total += size;
+    if (a == UINT64_MAX || (a && a >= size))
+      continue;
+    *total += size - a;
     do {
       uint64_t b = size - a > unit ? a + unit : size;
 
@@ -518,6 +531,9 @@ static void wait_workers(struct worker *ws, int nt, struct shared *sh,
 
 static void add_stats(struct scan_stats *s, const struct scan_stats *t)
 {
+  s->files += t->files;
+  s->bytes += t->bytes;
+  s->unreadable += t->unreadable;
   s->lines += t->lines;
   s->blank += t->blank;
   s->malformed += t->malformed;
@@ -575,6 +591,8 @@ static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
       struct scan_issue is = ws[t].issues[i];
 
       is.line += base[ws[t].issue_unit[i]];
+      if (sh->start_line)
+        is.line += sh->start_line[is.file];
       r->issues[r->nissues++] = is;
     }
   if (r->nissues)
@@ -582,6 +600,43 @@ static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
   free(order);
   free(acc);
   free(base);
+}
+
+/* Per-file results and the totals, from the units. */
+static void file_results(struct scan_result *r, const struct shared *sh)
+{
+  const struct discover *d = sh->d;
+  size_t i;
+
+  r->files = xcalloc(d->nfiles + 1, sizeof(*r->files));
+  for (i = 0; i < d->nfiles; i++)
+    r->files[i].end = UINT64_MAX;
+  for (i = 0; i < sh->nunits; i++) {
+    const struct unit *u = &sh->units[i];
+    struct scan_file *f = &r->files[u->file];
+
+    f->scanned = 1;
+    f->unreadable |= !!u->unreadable;
+    add_stats(&f->st, &u->st);
+    add_stats(&r->st, &u->st);
+    if (u->tail_at == UINT64_MAX)
+      continue;
+    /* A record on a line without newline counts now; anything else
+     * there is read again once the line is complete. */
+    if (u->tail_rec)
+      f->open_tail = 1;
+    else
+      f->end = u->tail_at;
+  }
+  for (i = 0; i < d->nfiles; i++) {
+    struct scan_file *f = &r->files[i];
+
+    f->lines = f->st.lines;
+    if (f->end == UINT64_MAX)
+      f->end = d->files[i].size;
+    else if (f->lines)
+      f->lines--;
+  }
 }
 
 /* One warning per file any unit of which failed, in file order. */
@@ -623,8 +678,10 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   sh.d = d;
   sh.collect = o->collect_issues;
   sh.long_line = o->long_line_bytes ? o->long_line_bytes : LONG_LINE;
-  sh.nunits = make_units(d, o->unit_bytes ? o->unit_bytes : UNIT_BYTES,
-                         &sh.units, &total);
+  sh.start_line = o->start ? o->start_line : NULL;
+  sh.nunits =
+      make_units(d, o->start, o->unit_bytes ? o->unit_bytes : UNIT_BYTES,
+                 &sh.units, &total);
   atomic_init(&sh.next, 0);
   atomic_init(&sh.done_bytes, 0);
   nt = thread_count(o, total, sh.nunits);
@@ -635,6 +692,8 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   for (t = 0; t < nt; t++) {
     ws[t].sh = &sh;
     dedup_init(&ws[t].set);
+    if (o->by_file)
+      dedup_by_file(&ws[t].set);
     line_parser_init(&ws[t].lp);
     buf_init(&ws[t].stem, 0);
     ws[t].bufcap = 2 * BLOCK_BYTES;
@@ -650,10 +709,12 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   r->st.files = d->nfiles;
   r->st.bytes = total;
   report_unreadable(r, &sh);
+  file_results(r, &sh);
   if (o->collect_issues)
     collect_issues(r, ws, nt, &sh);
+  if (o->by_file)
+    dedup_by_file(&r->set);
   for (t = 0; t < nt; t++) {
-    add_stats(&r->st, &ws[t].st);
     dedup_merge(&r->set, &ws[t].set);
     dedup_release(&ws[t].set);
     line_parser_release(&ws[t].lp);
@@ -663,7 +724,8 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
     free(ws[t].issues);
     free(ws[t].issue_unit);
   }
-  dedup_finish(&r->set);
+  if (!o->by_file)
+    dedup_finish(&r->set);
   pthread_cond_destroy(&sh.idle);
   pthread_mutex_destroy(&sh.lock);
   free(ws);

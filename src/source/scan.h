@@ -29,6 +29,12 @@ struct scan_opts {
   size_t long_line_bytes;    /* read longer lines through; 0: 64 MiB */
   scan_progress_cb progress; /* may be NULL */
   void *progress_ctx;
+  /* Incremental reads (the index): per discovered file, where to start
+   * (a line start; UINT64_MAX: skip the file) and the line number before
+   * it. NULL: every file from its start. */
+  const uint64_t *start;
+  const uint64_t *start_line;
+  int by_file; /* result: one copy per (file, call), not finished */
 };
 
 enum scan_issue_kind { SCAN_MALFORMED = 1, SCAN_BAD_UTF8, SCAN_TOO_LONG };
@@ -50,9 +56,21 @@ struct scan_stats {
   uint64_t unreadable; /* files that could not be read */
 };
 
+/* What a scan found in one file. */
+struct scan_file {
+  uint64_t end;   /* offset after the last line consumed */
+  uint64_t lines; /* lines before end (from the start offset) */
+  struct scan_stats st;
+  int open_tail;  /* the last line has no newline but was a record */
+  int unreadable; /* reading failed: nothing of it is valid */
+  int scanned;    /* the file was read (not skipped) */
+};
+
 /* What a scan produced; owns everything it points to. */
 struct scan_result {
-  struct dedup set; /* finished: sorted, sidechain rule applied */
+  struct dedup set;        /* finished: sorted, sidechain rule applied (by_file:
+                              per-file copies, not finished) */
+  struct scan_file *files; /* per discovered file */
   struct scan_stats st;
   struct scan_issue *issues; /* sorted by file, line (collect_issues) */
   size_t nissues;
