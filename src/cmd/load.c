@@ -10,6 +10,7 @@
 
 #include "cmd/load.h"
 #include "core/civil.h"
+#include "index/dir.h"
 #include "report/fmt.h"
 #include "source/prices_file.h"
 #include "source/project.h"
@@ -37,6 +38,8 @@ const char load_options_help[] =
     "                         ~/.config/tokmeter/prices.json)\n"
     "      --compact          narrow table for small terminals\n"
     "      --threads N        reader threads (default: one per CPU)\n"
+    "      --no-cache         read every transcript; neither use nor update\n"
+    "                         the index (shows only files still on disk)\n"
     "  -v, --verbose          statistics and the file:line of bad lines\n"
     "  -h, --help             this help\n";
 
@@ -135,6 +138,9 @@ int report_opt(struct report_opts *ro, int c, const char *arg, struct app *app)
     return 1;
   case OPT_PRICES:
     ro->prices_file = arg;
+    return 1;
+  case OPT_NO_CACHE:
+    ro->no_cache = 1;
     return 1;
   case 'v':
     ro->verbose = 1;
@@ -259,6 +265,42 @@ static int load_sources(struct loaded *l, struct report_opts *ro,
   return EXIT_OK;
 }
 
+/* The scan through the index. -1 (after a warning) when the cache
+ * cannot be used: the caller then reads every file. */
+static int load_indexed(struct loaded *l, const struct scan_opts *so,
+                        struct app *app)
+{
+  struct index_opts io;
+  struct buf dir = BUF_INIT;
+  struct err e = ERR_INIT;
+  int r;
+
+  memset(&io, 0, sizeof(io));
+  io.scan = *so;
+  io.now_ms = app->now_ms;
+  if (index_dir(&dir, getenv("XDG_CACHE_HOME"), app->home, &e)) {
+    buf_release(&dir);
+    return -1; /* no place for a cache: not worth a warning */
+  }
+  io.dir = dir.data;
+  r = index_run(&l->disc, &io, &l->scan, &l->index, &e);
+  buf_release(&dir);
+  if (r) {
+    cmd_warning(app, "%s; reading every transcript", e.msg);
+    scan_result_release(&l->scan);
+    scan_result_init(&l->scan);
+    return -1;
+  }
+  if (l->index.rebuilt == INDEX_STALE)
+    cmd_warning(app, "the index was written by another version of "
+                     "tokmeter; rebuilt it");
+  else if (l->index.rebuilt == INDEX_CORRUPT)
+    cmd_warning(app, "the index '%s' was damaged; rebuilt it from the "
+                     "transcripts on disk",
+                l->index.path.data);
+  return 0;
+}
+
 int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
 {
   struct scan_opts so;
@@ -268,6 +310,7 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   int r;
 
   memset(l, 0, sizeof(*l));
+  index_stats_init(&l->index);
   tz_init_utc(&l->tz);
   discover_init(&l->disc);
   scan_result_init(&l->scan);
@@ -291,7 +334,9 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   prog.shown = 0;
   so.progress = progress_cb;
   so.progress_ctx = &prog;
-  if (scan_run(&l->disc, &so, &l->scan, &e)) {
+  if (!ro->no_cache && !load_indexed(l, &so, app)) {
+    l->cached = 1;
+  } else if (scan_run(&l->disc, &so, &l->scan, &e)) {
     cmd_error(app, "%s", e.msg);
     return EXIT_ERROR;
   }
@@ -323,6 +368,7 @@ void load_release(struct loaded *l)
   pricer_release(&l->pricer);
   project_map_release(&l->projects);
   scan_result_release(&l->scan);
+  index_stats_release(&l->index);
   discover_release(&l->disc);
   price_table_release(&l->prices);
   tz_release(&l->tz);
@@ -369,11 +415,27 @@ void load_print_notes(const struct loaded *l, const struct report_opts *ro,
             (unsigned long long)st->bad_utf8, (unsigned long long)st->too_long,
             (unsigned long long)st->truncated, (unsigned long long)st->records,
             l->scan.set.n, l->scan.set.dropped_sidechain, l->tz.name);
+    if (l->cached) {
+      const struct index_stats *is = &l->index;
+
+      fprintf(app->err,
+              "tokmeter: index %s: %zu new, %zu grown, %zu re-read files, "
+              "%llu KB parsed%s\n",
+              is->path.data, is->files_new, is->files_grown,
+              is->files_reread, (unsigned long long)(is->bytes_read >> 10),
+              is->compacted ? ", rewritten" : "");
+    }
   } else if (bad) {
     fprintf(app->err,
             "tokmeter: skipped %llu malformed line%s (--verbose lists them)\n",
             (unsigned long long)bad, bad == 1 ? "" : "s");
   }
+  if (l->cached && l->index.events_gone)
+    fprintf(app->err,
+            "tokmeter: includes %zu API call%s from %zu deleted transcript%s "
+            "kept in the index (--no-cache: files on disk only)\n",
+            l->index.events_gone, l->index.events_gone == 1 ? "" : "s",
+            l->index.files_gone, l->index.files_gone == 1 ? "" : "s");
 }
 
 unsigned load_term_width(struct app *app)

@@ -11,6 +11,7 @@
 #include "core/aggregate.h"
 #include "core/pricing.h"
 #include "core/tz.h"
+#include "index/index.h"
 #include "source/discover.h"
 #include "source/scan.h"
 
@@ -34,6 +35,7 @@ struct report_opts {
   int compact;             /* --compact: narrow table */
   const char *prices_file; /* --prices FILE (default: user config) */
   int need_projects;       /* the report names projects (set by cmd) */
+  int no_cache;            /* --no-cache: read every file, keep no index */
 };
 
 /* Everything loaded for a report; owns all of it. */
@@ -45,6 +47,8 @@ struct loaded {
   struct project_map projects;
   struct pricer pricer;
   struct agg_filter filter;
+  struct index_stats index; /* when the index was used (cached set) */
+  int cached;
   int64_t elapsed_ms;
 };
 
@@ -58,6 +62,7 @@ enum {
   OPT_THREADS,
   OPT_COMPACT,
   OPT_PRICES,
+  OPT_NO_CACHE,
   OPT_FIRST_COMMAND_OPT /* commands number their own options from here */
 };
 #define LOAD_LONG_OPTS                                                         \
@@ -74,6 +79,7 @@ enum {
       {"threads", required_argument, NULL, OPT_THREADS},                       \
       {"compact", no_argument, NULL, OPT_COMPACT},                             \
       {"prices", required_argument, NULL, OPT_PRICES},                         \
+      {"no-cache", no_argument, NULL, OPT_NO_CACHE},                           \
       {"verbose", no_argument, NULL, 'v'},                                     \
   {                                                                            \
     "help", no_argument, NULL, 'h'                                             \

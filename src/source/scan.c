@@ -14,9 +14,11 @@
 #include "source/jsonscan.h"
 #include "source/line.h"
 #include "source/scan.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+#define CHECK_BYTES 4096       /* bytes before the end that scan_tail_check hashes */
 #define UNIT_BYTES (32u << 20) /* files above this are split */
 #define BLOCK_BYTES (1u << 20) /* read size and initial buffer */
 #define LONG_LINE (64u << 20)  /* longer lines are read through, not kept */
@@ -29,6 +31,7 @@ struct unit {
   uint64_t nlines;      /* lines owned, filled by the worker */
   uint64_t tail_at;     /* offset of an unterminated last line, or ~0 */
   int tail_rec;         /* that line was a usage record */
+  uint64_t check; /* tail check at the file end (last unit only) */
   int unreadable;       /* errno of a failed open or read, else 0 */
   struct scan_stats st; /* what this unit's lines held */
 };
@@ -298,6 +301,18 @@ static void long_finish(struct worker *w, const struct unit *u,
   }
 }
 
+/* Hash of the bytes before `end`; ~0 when they cannot be read. */
+static uint64_t tail_check_fd(int fd, uint64_t end)
+{
+  char b[CHECK_BYTES];
+  uint64_t off = end > sizeof(b) ? end - sizeof(b) : 0;
+  ssize_t r = read_at(fd, b, (size_t)(end - off), off);
+
+  if (r != (ssize_t)(end - off))
+    return UINT64_MAX;
+  return hash64(b, (size_t)r, end);
+}
+
 /* Opens a transcript for reading: never blocks on a FIFO or follows a
  * link that replaced the file after discovery. Returns -1 with errno. */
 static int open_regular(const char *path)
@@ -413,6 +428,10 @@ static void run_unit(struct worker *w, struct unit *u)
       atomic_fetch_add(&w->sh->done_bytes, (unsigned long long)r);
     }
   }
+  if (u->b == end && !u->unreadable)
+    u->check = tail_check_fd(fd, u->tail_at == UINT64_MAX || u->tail_rec
+                                     ? end
+                                     : u->tail_at);
   close(fd);
   u->nlines = lineno;
   u->st.lines += lineno;
@@ -617,6 +636,8 @@ static void file_results(struct scan_result *r, const struct shared *sh)
 
     f->scanned = 1;
     f->unreadable |= !!u->unreadable;
+    if (u->b == sh->d->files[u->file].size)
+      f->check = u->check;
     add_stats(&f->st, &u->st);
     add_stats(&r->st, &u->st);
     if (u->tail_at == UINT64_MAX)
@@ -731,4 +752,15 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   free(ws);
   free(sh.units);
   return 0;
+}
+
+int scan_tail_check(const char *path, uint64_t end, uint64_t *out)
+{
+  int fd = open_regular(path);
+
+  if (fd < 0)
+    return -1;
+  *out = tail_check_fd(fd, end);
+  close(fd);
+  return *out == UINT64_MAX ? -1 : 0;
 }

@@ -61,6 +61,7 @@ struct scan_file {
   uint64_t end;   /* offset after the last line consumed */
   uint64_t lines; /* lines before end (from the start offset) */
   struct scan_stats st;
+  uint64_t check; /* scan_tail_check(path, end) */
   int open_tail;  /* the last line has no newline but was a record */
   int unreadable; /* reading failed: nothing of it is valid */
   int scanned;    /* the file was read (not skipped) */
@@ -83,6 +84,13 @@ void scan_result_release(struct scan_result *r);
 /* Scans every file of d. Unreadable files are warnings, not errors. */
 int scan_run(const struct discover *d, const struct scan_opts *o,
              struct scan_result *r, struct err *e);
+
+/*
+ * A hash of the 4 KB before `end` (and of end itself): the index compares
+ * it to tell a file that grew from one rewritten in place. -1 when the
+ * file cannot be read that far.
+ */
+int scan_tail_check(const char *path, uint64_t end, uint64_t *out);
 
 /* Session id and project dir implied by a transcript path (§1.4). */
 void scan_path_stem(const char *path, struct buf *out);

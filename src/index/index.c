@@ -1,0 +1,608 @@
+/* The incremental index: what changed is read, the rest is loaded. */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "core/dedup.h"
+#include "index/dir.h"
+#include "index/index.h"
+#include "index/internal.h"
+#include "index/write.h"
+#include "util/hash.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* Journal copies beyond this (plus a quarter of the base) mean a rewrite. */
+#define JOURNAL_MIN 4096
+
+void index_stats_init(struct index_stats *is)
+{
+  memset(is, 0, sizeof(*is));
+  buf_init(&is->path, 0);
+}
+
+void index_stats_release(struct index_stats *is)
+{
+  free(is->gone);
+  buf_release(&is->path);
+  memset(is, 0, sizeof(*is));
+}
+
+/* What this run must do, per discovered file. */
+struct plan {
+  uint64_t *start;      /* UINT64_MAX: nothing to read */
+  uint64_t *start_line; /* lines before start */
+  uint8_t *reread;      /* read from the start: old copies void */
+  size_t nscan, nnew, ngrown, nreread, ntouched, ngone_now;
+  int dirty; /* the index must be written */
+};
+
+static void plan_init(struct plan *p, size_t nfiles)
+{
+  memset(p, 0, sizeof(*p));
+  p->start = xmalloc((nfiles + 1) * sizeof(*p->start));
+  p->start_line = xcalloc(nfiles + 1, sizeof(*p->start_line));
+  p->reread = xcalloc(nfiles + 1, 1);
+}
+
+static void plan_release(struct plan *p)
+{
+  free(p->start);
+  free(p->start_line);
+  free(p->reread);
+  memset(p, 0, sizeof(*p));
+}
+
+/* 1 when the bytes the index read are still there, unchanged. */
+static int grew_only(const struct source_file *f, const struct idx_file *rec)
+{
+  uint64_t c;
+
+  if (rec->open_tail || f->size < rec->size)
+    return 0;
+  return !scan_tail_check(f->path, rec->end, &c) && c == rec->check;
+}
+
+/*
+ * Compares what is on disk with the index. Files that vanished are
+ * marked gone in x (their copies stay); p says what to read.
+ */
+static void plan_make(struct ix *x, const struct discover *d, struct plan *p)
+{
+  uint8_t *seen = xcalloc(x->nfiles + 1, 1);
+  size_t i;
+
+  plan_init(p, d->nfiles);
+  for (i = 0; i < d->nfiles; i++) {
+    const struct source_file *f = &d->files[i];
+    uint32_t id = strtab_find(&x->strs, f->path, strlen(f->path));
+    struct idx_file *rec = ix_file(x, id);
+
+    p->start[i] = UINT64_MAX;
+    if (!rec) {
+      p->start[i] = 0;
+      p->nnew++;
+    } else {
+      seen[rec - x->files] = 1;
+      if (rec->state == IDX_LIVE && rec->dev == f->dev && rec->ino == f->ino &&
+          rec->size == f->size && rec->mtime_ns == f->mtime_ns)
+        continue;
+      if (rec->state == IDX_LIVE && rec->dev == f->dev &&
+          rec->ino == f->ino && grew_only(f, rec)) {
+        p->start[i] = rec->end;
+        p->start_line[i] = rec->lines;
+        p->ngrown++;
+      } else {
+        p->start[i] = 0;
+        p->reread[i] = 1;
+        p->nreread++;
+      }
+    }
+    p->nscan++;
+    p->dirty = 1;
+  }
+  for (i = 0; i < x->nfiles; i++)
+    if (!seen[i] && x->files[i].state == IDX_LIVE) {
+      x->files[i].state = IDX_GONE;
+      x->touched[i] = 1;
+      p->ngone_now++;
+      p->dirty = 1;
+    }
+  free(seen);
+}
+
+static uint32_t remap(uint32_t *map, const struct strtab *from,
+                      struct strtab *to, uint32_t id)
+{
+  if (!id)
+    return 0;
+  if (!map[id])
+    map[id] = strtab_intern(to, strtab_get(from, id), strtab_len(from, id));
+  return map[id];
+}
+
+/* The scan's copies with their strings moved into x->strs. */
+static struct event *take_copies(struct ix *x, struct scan_result *s,
+                                 size_t *n)
+{
+  struct dedup *set = &s->set;
+  struct event *ev = set->ev;
+  uint32_t *map;
+  size_t i;
+
+  *n = set->n;
+  set->ev = NULL;
+  set->n = set->cap = 0;
+  if (x->strs.n == 1) {
+    /* A fresh index takes the scan's strings as they are. */
+    strtab_release(&x->strs);
+    x->strs = set->strs;
+    strtab_init(&set->strs);
+    return ev;
+  }
+  map = xcalloc(set->strs.n + 1, sizeof(*map));
+  for (i = 0; i < *n; i++) {
+    struct event *e = &ev[i];
+
+    e->session = remap(map, &set->strs, &x->strs, e->session);
+    e->model = remap(map, &set->strs, &x->strs, e->model);
+    e->cwd = remap(map, &set->strs, &x->strs, e->cwd);
+    e->file = remap(map, &set->strs, &x->strs, e->file);
+    e->uuid_str = remap(map, &set->strs, &x->strs, e->uuid_str);
+  }
+  free(map);
+  return ev;
+}
+
+static uint32_t path_id(struct ix *x, const char *path)
+{
+  return strtab_intern(&x->strs, path, strlen(path));
+}
+
+/* The new record of a file the scan read. */
+static void file_update(struct ix *x, const struct source_file *f,
+                        const struct scan_file *sf, int from_start)
+{
+  struct idx_file rec, *old;
+
+  memset(&rec, 0, sizeof(rec));
+  rec.path = path_id(x, f->path);
+  old = ix_file(x, rec.path);
+  if (old && !from_start)
+    rec = *old;
+  rec.state = IDX_LIVE;
+  rec.dev = f->dev;
+  rec.ino = f->ino;
+  rec.size = f->size;
+  rec.mtime_ns = f->mtime_ns;
+  if (sf->scanned) {
+    rec.end = sf->end;
+    rec.check = sf->check;
+    rec.lines += sf->lines;
+    rec.blank += sf->st.blank;
+    rec.malformed += sf->st.malformed;
+    rec.bad_utf8 += sf->st.bad_utf8;
+    rec.too_long += sf->st.too_long;
+    rec.records += sf->st.records;
+    rec.truncated = sf->st.truncated;
+    rec.open_tail = (uint32_t)sf->open_tail;
+  }
+  ix_put_file(x, &rec);
+}
+
+/* Everything a writer gathered from the scan. */
+struct update {
+  struct event *copies; /* new copies, ids in x->strs */
+  size_t ncopies;
+  struct idx_issue *issues;
+  size_t nissues;
+  uint8_t *void_path; /* per string id: the file's old copies are void */
+  size_t nvoid;
+};
+
+static void update_release(struct update *u)
+{
+  free(u->copies);
+  free(u->issues);
+  free(u->void_path);
+  memset(u, 0, sizeof(*u));
+}
+
+static int scan_changes(struct ix *x, const struct discover *d,
+                        const struct plan *p, const struct index_opts *o,
+                        struct scan_result *r, struct update *u,
+                        struct index_stats *is, struct err *e)
+{
+  struct scan_opts so = o->scan;
+  struct scan_result s;
+  size_t i, k = 0;
+  uint32_t *ids;
+  uint8_t *bad;
+
+  scan_result_init(&s);
+  so.start = p->start;
+  so.start_line = p->start_line;
+  so.by_file = 1;
+  so.collect_issues = 1;
+  if (scan_run(d, &so, &s, e)) {
+    scan_result_release(&s);
+    return ERR_IO;
+  }
+  buf_add(&r->warnings, s.warnings.data, s.warnings.len);
+  r->st.unreadable = s.st.unreadable;
+  is->bytes_read = s.st.bytes;
+  u->copies = take_copies(x, &s, &u->ncopies);
+  ids = xcalloc(d->nfiles + 1, sizeof(*ids));
+  u->void_path = xcalloc(x->strs.n + d->nfiles + 1, 1);
+  for (i = 0; i < d->nfiles; i++) {
+    if (p->start[i] == UINT64_MAX || s.files[i].unreadable)
+      continue;
+    ids[i] = path_id(x, d->files[i].path);
+    if (p->reread[i])
+      u->void_path[ids[i]] = 1;
+    file_update(x, &d->files[i], &s.files[i], p->start[i] == 0);
+  }
+  u->nvoid = x->strs.n;
+  /* Copies from a file that failed half-way are read again next time. */
+  bad = xcalloc(x->strs.n + 1, 1);
+  for (i = 0; i < d->nfiles; i++)
+    if (p->start[i] != UINT64_MAX && s.files[i].unreadable) {
+      uint32_t id = strtab_find(&x->strs, d->files[i].path,
+                                strlen(d->files[i].path));
+
+      bad[id] = 1;
+    }
+  for (i = 0; i < u->ncopies; i++)
+    if (!bad[u->copies[i].file])
+      u->copies[k++] = u->copies[i];
+  u->ncopies = k;
+  free(bad);
+  u->issues = xmalloc((s.nissues + 1) * sizeof(*u->issues));
+  for (i = 0; i < s.nissues; i++)
+    if (ids[s.issues[i].file]) {
+      struct idx_issue *is2 = &u->issues[u->nissues++];
+
+      is2->path = ids[s.issues[i].file];
+      is2->kind = s.issues[i].kind;
+      is2->line = s.issues[i].line;
+    }
+  free(ids);
+  scan_result_release(&s);
+  return 0;
+}
+
+/* r->set becomes the finished set ev[0..n), with x's strings. */
+static void result_set(struct scan_result *r, struct ix *x, struct event *ev,
+                       size_t n)
+{
+  struct dedup *d = &r->set;
+
+  dedup_release(d);
+  memset(d, 0, sizeof(*d));
+  d->strs = x->strs;
+  strtab_init(&x->strs);
+  d->ev = ev;
+  d->n = d->cap = n;
+  d->copies = n;
+  d->finished = 1;
+}
+
+/* The base's set with every later copy overlaid. */
+static void result_overlay(struct scan_result *r, struct ix *x,
+                           const struct update *u)
+{
+  struct event *ev = xmalloc((x->nwin + 1) * sizeof(*ev));
+
+  if (x->nwin)
+    memcpy(ev, x->win, x->nwin * sizeof(*ev));
+  result_set(r, x, ev, x->nwin);
+  dedup_overlay(&r->set, x->jcopies, x->njcopies);
+  if (u)
+    dedup_overlay(&r->set, u->copies, u->ncopies);
+}
+
+static int cmp_issue(const void *pa, const void *pb)
+{
+  const struct scan_issue *a = pa, *b = pb;
+
+  if (a->file != b->file)
+    return a->file < b->file ? -1 : 1;
+  return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Statistics and issues of the files on disk, and what deleted ones
+ * still contribute, from the index's records. */
+static void result_stats(struct scan_result *r, struct ix *x,
+                         const struct discover *d, struct index_stats *is)
+{
+  const struct strtab *st = &r->set.strs;
+  uint32_t *disc = xcalloc((size_t)st->n + 1, sizeof(*disc));
+  size_t i;
+
+  r->st.files = d->nfiles;
+  for (i = 0; i < d->nfiles; i++) {
+    const char *path = d->files[i].path;
+    uint32_t id = strtab_find(st, path, strlen(path));
+    const struct idx_file *rec = ix_file(x, id);
+
+    r->st.bytes += d->files[i].size;
+    if (!rec)
+      continue;
+    disc[id] = (uint32_t)i + 1;
+    r->st.lines += rec->lines + (rec->end < rec->size);
+    r->st.blank += rec->blank;
+    r->st.malformed += rec->malformed;
+    r->st.bad_utf8 += rec->bad_utf8;
+    r->st.too_long += rec->too_long;
+    r->st.records += rec->records;
+    r->st.truncated += rec->truncated;
+  }
+  free(r->issues);
+  r->issues = xmalloc((x->nissues + 1) * sizeof(*r->issues));
+  r->nissues = 0;
+  for (i = 0; i < x->nissues; i++) {
+    const struct idx_issue *s = &x->issues[i];
+
+    if (s->path < st->n && disc[s->path]) {
+      r->issues[r->nissues].file = disc[s->path] - 1;
+      r->issues[r->nissues].line = s->line;
+      r->issues[r->nissues].kind = (uint8_t)s->kind;
+      r->nissues++;
+    }
+  }
+  if (r->nissues > 1)
+    qsort(r->issues, r->nissues, sizeof(*r->issues), cmp_issue);
+  is->ngone = st->n;
+  is->gone = xcalloc(is->ngone + 1, 1);
+  for (i = 0; i < x->nfiles; i++)
+    if (x->files[i].state == IDX_GONE && x->files[i].path < is->ngone) {
+      is->gone[x->files[i].path] = 1;
+      is->files_gone++;
+    }
+  for (i = 0; i < r->set.n; i++)
+    is->events_gone += is->gone[r->set.ev[i].file];
+  free(disc);
+}
+
+static void add_issues(struct ix *x, const struct idx_issue *v, size_t n)
+{
+  x->issues =
+      xgrow(x->issues, &x->icap, x->nissues + n + 1, sizeof(*x->issues));
+  if (n)
+    memcpy(x->issues + x->nissues, v, n * sizeof(*v));
+  x->nissues += n;
+}
+
+static int is_void(const struct update *u, uint32_t path)
+{
+  return path < u->nvoid && u->void_path[path];
+}
+
+/* Rebuilds the set from every copy and writes a new base. */
+static int compact(struct ix *x, struct update *u, const char *path,
+                   const char *roots, int64_t now_ms, struct scan_result *r,
+                   struct err *e)
+{
+  size_t n = x->nbcopies + x->njcopies + u->ncopies, k = 0, i, ni = 0;
+  struct event *all = xmalloc((n + 1) * sizeof(*all));
+  struct ixw_base_in in;
+  struct dedup w;
+  int rc;
+
+  for (i = 0; i < x->nbcopies; i++)
+    if (!is_void(u, x->bcopies[i].file))
+      all[k++] = x->bcopies[i];
+  for (i = 0; i < x->njcopies; i++)
+    if (!is_void(u, x->jcopies[i].file))
+      all[k++] = x->jcopies[i];
+  memcpy(all + k, u->copies, u->ncopies * sizeof(*all));
+  k += u->ncopies;
+  for (i = 0; i < x->nissues; i++)
+    if (!is_void(u, x->issues[i].path))
+      x->issues[ni++] = x->issues[i];
+  x->nissues = ni;
+  add_issues(x, u->issues, u->nissues);
+
+  dedup_init(&w);
+  strtab_release(&w.strs);
+  w.strs = x->strs;
+  strtab_init(&x->strs);
+  for (i = 0; i < k; i++)
+    dedup_add(&w, &all[i]);
+  dedup_finish(&w);
+
+  memset(&in, 0, sizeof(in));
+  in.roots = roots;
+  in.strs = &w.strs;
+  in.files = x->files;
+  in.nfiles = x->nfiles;
+  in.win = w.ev;
+  in.nwin = w.n;
+  in.copies = all;
+  in.ncopies = k;
+  in.issues = x->issues;
+  in.nissues = x->nissues;
+  in.now_ms = now_ms;
+  rc = ixw_base(path, &in, e);
+  free(all);
+  dedup_release(&r->set);
+  r->set = w;
+  return rc;
+}
+
+/* Appends what the scan found to the journal. */
+static int journal(struct ix *x, const struct update *u, const char *path,
+                   struct err *e)
+{
+  struct buf segs = BUF_INIT;
+  struct idx_file *files = xmalloc((x->nfiles + 1) * sizeof(*files));
+  size_t i, nf = 0;
+  int rc;
+
+  if (x->strs.n > x->nstr_saved)
+    idx_seg_strings(&segs, &x->strs, x->nstr_saved);
+  for (i = 0; i < x->nfiles; i++)
+    if (x->touched[i])
+      files[nf++] = x->files[i];
+  idx_seg_add(&segs, SEG_FILES, (uint32_t)nf, files, nf * sizeof(*files));
+  if (u->ncopies)
+    idx_seg_add(&segs, SEG_COPIES, (uint32_t)u->ncopies, u->copies,
+                u->ncopies * sizeof(*u->copies));
+  if (u->nissues)
+    idx_seg_add(&segs, SEG_ISSUES, (uint32_t)u->nissues, u->issues,
+                u->nissues * sizeof(*u->issues));
+  rc = ixw_journal(path, x->valid_end, &segs, e);
+  add_issues(x, u->issues, u->nissues);
+  free(files);
+  buf_release(&segs);
+  return rc;
+}
+
+static enum ix_status ix_open(const char *path, const struct buf *roots,
+                              struct ix *x)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  enum ix_status st;
+
+  ix_init(x);
+  if (fd < 0)
+    return errno == ENOENT ? IX_MISSING : IX_CORRUPT;
+  st = ix_read(x, fd);
+  close(fd);
+  if (st == IX_OK && (x->roots.len != roots->len ||
+                      memcmp(x->roots.data, roots->data, roots->len)))
+    st = IX_CORRUPT;
+  return st;
+}
+
+/* 0 when the base's copies can be used to rebuild. */
+static int copies_sound(struct ix *x)
+{
+  return !x->nbcopies || (!idx_seg_verify(&x->bcopies_head,
+                                          (const void *)x->bcopies) &&
+                          !ix_events_valid(x, x->bcopies, x->nbcopies))
+             ? 0
+             : -1;
+}
+
+static void lock(int fd, int op)
+{
+  while (flock(fd, op) && errno == EINTR)
+    ;
+}
+
+/* Under the write lock: reads what changed and updates the index. */
+static int update(const struct discover *d, const struct index_opts *o,
+                  const struct buf *roots, struct scan_result *r,
+                  struct index_stats *is, struct err *e)
+{
+  struct ix x;
+  struct plan p;
+  struct update u;
+  enum ix_status st = ix_open(is->path.data, roots, &x);
+  struct err we = ERR_INIT;
+  int rc = 0, whole;
+
+  if (st != IX_OK) {
+    is->rebuilt = st == IX_MISSING ? INDEX_CREATED
+                  : st == IX_STALE ? INDEX_STALE
+                                   : INDEX_CORRUPT;
+    ix_release(&x);
+    ix_init(&x);
+  }
+  plan_make(&x, d, &p);
+  whole = st != IX_OK || p.nreread ||
+          x.njcopies > JOURNAL_MIN + x.nbcopies / 4;
+  if (whole && st == IX_OK && copies_sound(&x)) {
+    /* Copies damaged where only a rebuild reads them: start afresh. */
+    is->rebuilt = INDEX_CORRUPT;
+    plan_release(&p);
+    ix_release(&x);
+    ix_init(&x);
+    plan_make(&x, d, &p);
+  }
+  memset(&u, 0, sizeof(u));
+  if (p.dirty && scan_changes(&x, d, &p, o, r, &u, is, e)) {
+    rc = ERR_IO;
+    goto out;
+  }
+  is->files_new = p.nnew;
+  is->files_grown = p.ngrown;
+  is->files_reread = p.nreread;
+  if (!p.dirty) {
+    result_overlay(r, &x, NULL);
+  } else if (whole || x.njcopies + u.ncopies > JOURNAL_MIN + x.nbcopies / 4) {
+    is->compacted = 1;
+    if (compact(&x, &u, is->path.data, roots->data, o->now_ms, r, &we))
+      buf_addf(&r->warnings, "cannot update the index: %s\n", we.msg);
+  } else {
+    if (journal(&x, &u, is->path.data, &we))
+      buf_addf(&r->warnings, "cannot update the index: %s\n", we.msg);
+    result_overlay(r, &x, &u);
+  }
+  result_stats(r, &x, d, is);
+out:
+  update_release(&u);
+  plan_release(&p);
+  ix_release(&x);
+  return rc;
+}
+
+int index_run(const struct discover *d, const struct index_opts *o,
+              struct scan_result *r, struct index_stats *is, struct err *e)
+{
+  struct buf roots = BUF_INIT, lockp = BUF_INIT;
+  struct ix x;
+  struct plan p;
+  size_t i;
+  int fd, rc = 0;
+
+  for (i = 0; i < d->nroots; i++) {
+    buf_adds(&roots, d->roots[i]);
+    buf_addch(&roots, '\n');
+  }
+  buf_reset(&is->path);
+  buf_addf(&is->path, "%s/index", o->dir);
+  if (index_dir_make(is->path.data, e)) {
+    buf_release(&roots);
+    return ERR_IO;
+  }
+  buf_addf(&is->path, "/%016llx",
+           (unsigned long long)hash64(roots.data, roots.len, 0x1de5));
+  buf_addf(&lockp, "%s.lock", is->path.data);
+  buf_adds(&is->path, ".idx");
+  fd = open(lockp.data, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    rc = err_set(e, ERR_IO, "cannot open '%s': %s", lockp.data,
+                 strerror(errno));
+    goto out;
+  }
+  /* Most runs find nothing new: they only read, sharing the lock. */
+  lock(fd, LOCK_SH);
+  if (ix_open(is->path.data, &roots, &x) == IX_OK) {
+    plan_make(&x, d, &p);
+    if (!p.dirty) {
+      result_overlay(r, &x, NULL);
+      result_stats(r, &x, d, is);
+      plan_release(&p);
+      ix_release(&x);
+      goto unlock;
+    }
+    plan_release(&p);
+  }
+  ix_release(&x);
+  lock(fd, LOCK_UN);
+  lock(fd, LOCK_EX);
+  rc = update(d, o, &roots, r, is, e);
+unlock:
+  lock(fd, LOCK_UN);
+  close(fd);
+out:
+  buf_release(&lockp);
+  buf_release(&roots);
+  return rc;
+}

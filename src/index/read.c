@@ -1,0 +1,215 @@
+/* Reading an index file into memory. */
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "index/internal.h"
+#include "source/scan.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+void ix_init(struct ix *x)
+{
+  memset(x, 0, sizeof(*x));
+  strtab_init(&x->strs);
+  buf_init(&x->roots, 0);
+}
+
+void ix_release(struct ix *x)
+{
+  if (x->map)
+    munmap(x->map, x->len);
+  strtab_release(&x->strs);
+  buf_release(&x->roots);
+  free(x->files);
+  free(x->touched);
+  free(x->file_at);
+  free(x->jcopies);
+  free(x->issues);
+  memset(x, 0, sizeof(*x));
+}
+
+struct idx_file *ix_file(struct ix *x, uint32_t path)
+{
+  if (!path || path >= x->nfile_at || !x->file_at[path])
+    return NULL;
+  return &x->files[x->file_at[path] - 1];
+}
+
+void ix_put_file(struct ix *x, const struct idx_file *f)
+{
+  struct idx_file *old = ix_file(x, f->path);
+
+  if (old) {
+    *old = *f;
+    x->touched[old - x->files] = 1;
+    return;
+  }
+  if (f->path >= x->nfile_at) {
+    size_t n = x->nfile_at, want = (size_t)f->path + 1;
+
+    x->file_at = xgrow(x->file_at, &x->nfile_at, want, sizeof(*x->file_at));
+    memset(x->file_at + n, 0, (x->nfile_at - n) * sizeof(*x->file_at));
+  }
+  x->files = xgrow(x->files, &x->fcap, x->nfiles + 1, sizeof(*x->files));
+  x->touched = xrealloc(x->touched, x->fcap);
+  x->touched[x->nfiles] = 1;
+  x->files[x->nfiles++] = *f;
+  x->file_at[f->path] = (uint32_t)x->nfiles;
+}
+
+int ix_events_valid(const struct ix *x, const struct event *ev, size_t n)
+{
+  uint32_t lim = x->strs.n;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    const struct event *e = &ev[i];
+
+    if (e->session >= lim || e->model >= lim || e->cwd >= lim ||
+        e->file >= lim || e->uuid_str >= lim ||
+        e->key_kind > EVENT_KEY_UUID)
+      return -1;
+  }
+  return 0;
+}
+
+static int load_files(struct ix *x, const struct idx_seg_head *h,
+                      const unsigned char *p)
+{
+  size_t i;
+
+  if (h->len != (uint64_t)h->count * sizeof(struct idx_file))
+    return -1;
+  for (i = 0; i < h->count; i++) {
+    struct idx_file f;
+
+    memcpy(&f, p + i * sizeof(f), sizeof(f));
+    if (!f.path || f.path >= x->strs.n ||
+        (f.state != IDX_LIVE && f.state != IDX_GONE) || f.end > f.size)
+      return -1;
+    ix_put_file(x, &f);
+  }
+  return 0;
+}
+
+static int load_issues(struct ix *x, const struct idx_seg_head *h,
+                       const unsigned char *p)
+{
+  if (h->len != (uint64_t)h->count * sizeof(struct idx_issue))
+    return -1;
+  x->issues = xgrow(x->issues, &x->icap, x->nissues + h->count + 1,
+                    sizeof(*x->issues));
+  memcpy(x->issues + x->nissues, p, (size_t)h->len);
+  x->nissues += h->count;
+  return 0;
+}
+
+static int events_of(const struct idx_seg_head *h, const unsigned char *p,
+                     const struct event **ev, size_t *n)
+{
+  if (h->len != (uint64_t)h->count * sizeof(struct event))
+    return -1;
+  *ev = (const void *)p;
+  *n = h->count;
+  return 0;
+}
+
+/* One segment; base says whether it is part of the base. */
+static int load_seg(struct ix *x, const struct idx_seg_head *h,
+                    const unsigned char *p, int base)
+{
+  const struct event *ev;
+  size_t n;
+
+  switch (h->kind) {
+  case SEG_ROOTS:
+    buf_add(&x->roots, p, (size_t)h->len);
+    return base ? 0 : -1;
+  case SEG_STRINGS:
+    return idx_strings_load(&x->strs, h, p);
+  case SEG_FILES:
+    return load_files(x, h, p);
+  case SEG_ISSUES:
+    return load_issues(x, h, p);
+  case SEG_WINNERS:
+    if (!base || events_of(h, p, &x->win, &x->nwin))
+      return -1;
+    return ix_events_valid(x, x->win, x->nwin);
+  case SEG_COPIES:
+    if (events_of(h, p, &ev, &n))
+      return -1;
+    if (base) {
+      x->bcopies = ev;
+      x->nbcopies = n;
+      x->bcopies_head = *h;
+      return 0;
+    }
+    if (ix_events_valid(x, ev, n))
+      return -1;
+    x->jcopies = xgrow(x->jcopies, &x->jcap, x->njcopies + n + 1,
+                       sizeof(*x->jcopies));
+    memcpy(x->jcopies + x->njcopies, ev, n * sizeof(*ev));
+    x->njcopies += n;
+    return 0;
+  default:
+    return -1;
+  }
+}
+
+enum ix_status ix_read(struct ix *x, int fd)
+{
+  struct stat st;
+  struct idx_header hd;
+  size_t pos = sizeof(hd);
+  int base = 1;
+
+  if (fstat(fd, &st) || st.st_size == 0)
+    return IX_MISSING;
+  if ((uint64_t)st.st_size < sizeof(hd))
+    return IX_CORRUPT;
+  x->len = (size_t)st.st_size;
+  x->map = mmap(NULL, x->len, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (x->map == MAP_FAILED) {
+    x->map = NULL;
+    return IX_CORRUPT;
+  }
+  memcpy(&hd, x->map, sizeof(hd));
+  if (idx_header_check(&hd))
+    return memcmp(hd.magic, IDX_MAGIC, sizeof(hd.magic)) ? IX_CORRUPT
+                                                         : IX_STALE;
+  x->created_ms = hd.created_ms;
+  for (;;) {
+    struct idx_seg_head h;
+    const unsigned char *p;
+    size_t at = pos;
+
+    if (idx_seg_next(x->map, x->len, &pos, &h, &p, 0))
+      break;
+    /* The base's copies are large and needed only to rebuild. */
+    if (!(base && h.kind == SEG_COPIES) && idx_seg_verify(&h, p)) {
+      pos = at;
+      break;
+    }
+    if (h.kind == SEG_BASE_END) {
+      if (!base)
+        return IX_CORRUPT;
+      base = 0;
+      x->nstr_saved = x->strs.n;
+      continue;
+    }
+    if (load_seg(x, &h, p, base))
+      return IX_CORRUPT;
+    if (!base)
+      x->journal_segments++;
+  }
+  /* A damaged base is corrupt; a damaged journal tail is a torn append. */
+  if (base)
+    return IX_CORRUPT;
+  x->valid_end = pos;
+  x->nstr_saved = x->strs.n;
+  memset(x->touched, 0, x->nfiles);
+  return IX_OK;
+}
