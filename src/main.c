@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"models", cmd_report, "usage per model"},
     {"blocks", cmd_blocks, "5-hour billing windows"},
     {"demo", cmd_demo, "write a synthetic transcript corpus"},
+    {"cache", cmd_cache, "show or clear the index (info, clear)"},
 };
 
 static void usage(FILE *f)

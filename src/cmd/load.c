@@ -295,8 +295,9 @@ static int load_indexed(struct loaded *l, const struct scan_opts *so,
     cmd_warning(app, "the index was written by another version of "
                      "tokmeter; rebuilt it");
   else if (l->index.rebuilt == INDEX_CORRUPT)
-    cmd_warning(app, "the index '%s' was damaged; rebuilt it from the "
-                     "transcripts on disk",
+    cmd_warning(app,
+                "the index '%s' was damaged; rebuilt it from the "
+                "transcripts on disk",
                 l->index.path.data);
   return 0;
 }
@@ -421,8 +422,8 @@ void load_print_notes(const struct loaded *l, const struct report_opts *ro,
       fprintf(app->err,
               "tokmeter: index %s: %zu new, %zu grown, %zu re-read files, "
               "%llu KB parsed%s\n",
-              is->path.data, is->files_new, is->files_grown,
-              is->files_reread, (unsigned long long)(is->bytes_read >> 10),
+              is->path.data, is->files_new, is->files_grown, is->files_reread,
+              (unsigned long long)(is->bytes_read >> 10),
               is->compacted ? ", rewritten" : "");
     }
   } else if (bad) {

@@ -137,8 +137,7 @@ int idx_seg_next(const unsigned char *data, size_t len, size_t *pos,
 int idx_seg_verify(const struct idx_seg_head *head,
                    const unsigned char *payload)
 {
-  return hash64(payload, (size_t)head->len, head->kind) == head->check ? 0
-                                                                         : -1;
+  return hash64(payload, (size_t)head->len, head->kind) == head->check ? 0 : -1;
 }
 
 int idx_strings_load(struct strtab *st, const struct idx_seg_head *head,

@@ -40,7 +40,14 @@ enum idx_seg_kind {
   SEG_WINNERS,   /* struct event: the finished set of the base's copies */
   SEG_COPIES,    /* struct event: per-file copies */
   SEG_ISSUES,    /* struct idx_issue: skipped lines, for --verbose */
+  SEG_META,      /* struct idx_meta */
   SEG_BASE_END   /* empty: the base is complete */
+};
+
+/* Figures about the base's set. */
+struct idx_meta {
+  uint64_t dropped_sidechain; /* replays the sidechain rule removed */
+  uint64_t reserved[7];
 };
 
 struct idx_seg_head {

@@ -91,8 +91,8 @@ static void plan_make(struct ix *x, const struct discover *d, struct plan *p)
       if (rec->state == IDX_LIVE && rec->dev == f->dev && rec->ino == f->ino &&
           rec->size == f->size && rec->mtime_ns == f->mtime_ns)
         continue;
-      if (rec->state == IDX_LIVE && rec->dev == f->dev &&
-          rec->ino == f->ino && grew_only(f, rec)) {
+      if (rec->state == IDX_LIVE && rec->dev == f->dev && rec->ino == f->ino &&
+          grew_only(f, rec)) {
         p->start[i] = rec->end;
         p->start_line[i] = rec->lines;
         p->ngrown++;
@@ -126,8 +126,7 @@ static uint32_t remap(uint32_t *map, const struct strtab *from,
 }
 
 /* The scan's copies with their strings moved into x->strs. */
-static struct event *take_copies(struct ix *x, struct scan_result *s,
-                                 size_t *n)
+static struct event *take_copies(struct ix *x, struct scan_result *s, size_t *n)
 {
   struct dedup *set = &s->set;
   struct event *ev = set->ev;
@@ -251,8 +250,8 @@ static int scan_changes(struct ix *x, const struct discover *d,
   bad = xcalloc(x->strs.n + 1, 1);
   for (i = 0; i < d->nfiles; i++)
     if (p->start[i] != UINT64_MAX && s.files[i].unreadable) {
-      uint32_t id = strtab_find(&x->strs, d->files[i].path,
-                                strlen(d->files[i].path));
+      uint32_t id =
+          strtab_find(&x->strs, d->files[i].path, strlen(d->files[i].path));
 
       bad[id] = 1;
     }
@@ -300,6 +299,7 @@ static void result_overlay(struct scan_result *r, struct ix *x,
   if (x->nwin)
     memcpy(ev, x->win, x->nwin * sizeof(*ev));
   result_set(r, x, ev, x->nwin);
+  r->set.dropped_sidechain = (size_t)x->meta.dropped_sidechain;
   dedup_overlay(&r->set, x->jcopies, x->njcopies);
   if (u)
     dedup_overlay(&r->set, u->copies, u->ncopies);
@@ -426,6 +426,7 @@ static int compact(struct ix *x, struct update *u, const char *path,
   in.ncopies = k;
   in.issues = x->issues;
   in.nissues = x->nissues;
+  in.meta.dropped_sidechain = w.dropped_sidechain;
   in.now_ms = now_ms;
   rc = ixw_base(path, &in, e);
   free(all);
@@ -482,9 +483,9 @@ static enum ix_status ix_open(const char *path, const struct buf *roots,
 /* 0 when the base's copies can be used to rebuild. */
 static int copies_sound(struct ix *x)
 {
-  return !x->nbcopies || (!idx_seg_verify(&x->bcopies_head,
-                                          (const void *)x->bcopies) &&
-                          !ix_events_valid(x, x->bcopies, x->nbcopies))
+  return !x->nbcopies ||
+                 (!idx_seg_verify(&x->bcopies_head, (const void *)x->bcopies) &&
+                  !ix_events_valid(x, x->bcopies, x->nbcopies))
              ? 0
              : -1;
 }
@@ -515,8 +516,7 @@ static int update(const struct discover *d, const struct index_opts *o,
     ix_init(&x);
   }
   plan_make(&x, d, &p);
-  whole = st != IX_OK || p.nreread ||
-          x.njcopies > JOURNAL_MIN + x.nbcopies / 4;
+  whole = st != IX_OK || p.nreread || x.njcopies > JOURNAL_MIN + x.nbcopies / 4;
   if (whole && st == IX_OK && copies_sound(&x)) {
     /* Copies damaged where only a rebuild reads them: start afresh. */
     is->rebuilt = INDEX_CORRUPT;
@@ -577,8 +577,8 @@ int index_run(const struct discover *d, const struct index_opts *o,
   buf_adds(&is->path, ".idx");
   fd = open(lockp.data, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    rc = err_set(e, ERR_IO, "cannot open '%s': %s", lockp.data,
-                 strerror(errno));
+    rc =
+        err_set(e, ERR_IO, "cannot open '%s': %s", lockp.data, strerror(errno));
     goto out;
   }
   /* Most runs find nothing new: they only read, sharing the lock. */

@@ -40,17 +40,17 @@ struct index_opts {
 
 /* What a run found; owns everything it points to. */
 struct index_stats {
-  int rebuilt;             /* enum index_rebuild */
-  int compacted;           /* the base was rewritten */
-  size_t files_new;        /* seen for the first time */
-  size_t files_grown;      /* read from where the last run stopped */
-  size_t files_reread;     /* rewritten in place: read again whole */
-  size_t files_gone;       /* deleted transcripts whose calls are kept */
-  size_t events_gone;      /* calls in the result from them */
-  uint64_t bytes_read;     /* transcript bytes parsed by this run */
-  uint8_t *gone;           /* per string id of the result: deleted file */
-  size_t ngone;            /* entries in gone[] */
-  struct buf path;         /* the index file */
+  int rebuilt;         /* enum index_rebuild */
+  int compacted;       /* the base was rewritten */
+  size_t files_new;    /* seen for the first time */
+  size_t files_grown;  /* read from where the last run stopped */
+  size_t files_reread; /* rewritten in place: read again whole */
+  size_t files_gone;   /* deleted transcripts whose calls are kept */
+  size_t events_gone;  /* calls in the result from them */
+  uint64_t bytes_read; /* transcript bytes parsed by this run */
+  uint8_t *gone;       /* per string id of the result: deleted file */
+  size_t ngone;        /* entries in gone[] */
+  struct buf path;     /* the index file */
 };
 
 void index_stats_init(struct index_stats *is);

@@ -40,6 +40,7 @@ struct ix {
   struct idx_issue *issues;
   size_t nissues, icap;
   size_t journal_segments;
+  struct idx_meta meta;
 };
 
 void ix_init(struct ix *x);

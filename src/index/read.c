@@ -69,8 +69,7 @@ int ix_events_valid(const struct ix *x, const struct event *ev, size_t n)
     const struct event *e = &ev[i];
 
     if (e->session >= lim || e->model >= lim || e->cwd >= lim ||
-        e->file >= lim || e->uuid_str >= lim ||
-        e->key_kind > EVENT_KEY_UUID)
+        e->file >= lim || e->uuid_str >= lim || e->key_kind > EVENT_KEY_UUID)
       return -1;
   }
   return 0;
@@ -100,8 +99,8 @@ static int load_issues(struct ix *x, const struct idx_seg_head *h,
 {
   if (h->len != (uint64_t)h->count * sizeof(struct idx_issue))
     return -1;
-  x->issues = xgrow(x->issues, &x->icap, x->nissues + h->count + 1,
-                    sizeof(*x->issues));
+  x->issues =
+      xgrow(x->issues, &x->icap, x->nissues + h->count + 1, sizeof(*x->issues));
   memcpy(x->issues + x->nissues, p, (size_t)h->len);
   x->nissues += h->count;
   return 0;
@@ -134,6 +133,11 @@ static int load_seg(struct ix *x, const struct idx_seg_head *h,
     return load_files(x, h, p);
   case SEG_ISSUES:
     return load_issues(x, h, p);
+  case SEG_META:
+    if (!base || h->len != sizeof(x->meta))
+      return -1;
+    memcpy(&x->meta, p, sizeof(x->meta));
+    return 0;
   case SEG_WINNERS:
     if (!base || events_of(h, p, &x->win, &x->nwin))
       return -1;
@@ -149,8 +153,8 @@ static int load_seg(struct ix *x, const struct idx_seg_head *h,
     }
     if (ix_events_valid(x, ev, n))
       return -1;
-    x->jcopies = xgrow(x->jcopies, &x->jcap, x->njcopies + n + 1,
-                       sizeof(*x->jcopies));
+    x->jcopies =
+        xgrow(x->jcopies, &x->jcap, x->njcopies + n + 1, sizeof(*x->jcopies));
     memcpy(x->jcopies + x->njcopies, ev, n * sizeof(*ev));
     x->njcopies += n;
     return 0;

@@ -60,6 +60,7 @@ int ixw_base(const char *path, const struct ixw_base_in *in, struct err *e)
                       in->ncopies * sizeof(*in->copies)) &&
        !idx_seg_write(fd, SEG_ISSUES, (uint32_t)in->nissues, in->issues,
                       in->nissues * sizeof(*in->issues)) &&
+       !idx_seg_write(fd, SEG_META, 1, &in->meta, sizeof(in->meta)) &&
        !idx_seg_write(fd, SEG_BASE_END, 0, NULL, 0) && !fsync(fd);
   if (!ok) {
     int r = fail(e, "write", tmp.data);

@@ -24,6 +24,7 @@ struct ixw_base_in {
   size_t ncopies;
   const struct idx_issue *issues;
   size_t nissues;
+  struct idx_meta meta;
   int64_t now_ms;
 };
 

@@ -29,13 +29,27 @@ for dir in "$here"/cases/*/*/; do
       [ -n "$e" ] && envs+=("${e//@DATA@/$here/data}")
     done <"$dir/env"
   fi
+  rm -rf "$tmp/home"
   mkdir -p "$tmp/home"
-  env -i PATH="$PATH" "${envs[@]}" "$bin" "${args[@]}" \
-    >"$tmp/stdout" 2>"$tmp/stderr"
-  echo $? >"$tmp/exit"
-  # Paths differ per checkout and timings per run.
-  sed -i -E "s#$here/data#@DATA@#g; s#$dir#@CASE@#g; s/ in [0-9]+ ms/ in N ms/" \
-    "$tmp/stdout" "$tmp/stderr"
+  # Twice: the first run builds the index, the second reads it; both
+  # must give the expected output (the index's own --verbose line aside).
+  for run in 1 2; do
+    env -i PATH="$PATH" "${envs[@]}" "$bin" "${args[@]}" \
+      >"$tmp/stdout$run" 2>"$tmp/stderr$run"
+    echo $? >"$tmp/exit$run"
+    # Paths differ per checkout and timings per run.
+    sed -i -E "s#$here/data#@DATA@#g; s#$dir#@CASE@#g; s#$tmp#@TMP@#g;
+      s/ in [0-9]+ ms/ in N ms/; /^tokmeter: index /d" \
+      "$tmp/stdout$run" "$tmp/stderr$run"
+  done
+  for f in stdout stderr exit; do
+    mv "$tmp/${f}1" "$tmp/$f"
+    if ! diff -u "$tmp/$f" "$tmp/${f}2" >"$tmp/diff"; then
+      echo "FAIL $name: $f differs between a first and a second run"
+      cat "$tmp/diff"
+      fail=$((fail + 1))
+    fi
+  done
   for f in stdout stderr exit; do
     if [ "${TOKMETER_UPDATE:-}" = 1 ]; then
       cp "$tmp/$f" "$dir/expected.$f"

@@ -45,6 +45,10 @@ int transcript_scan(const struct discover *d, struct scan_result *r,
 int transcript_diff(const struct scan_result *a, const struct scan_result *b,
                     char *why, size_t n);
 
+/* The same for the finished sets only (events and their fields). */
+int transcript_diff_events(const struct scan_result *a,
+                           const struct scan_result *b, char *why, size_t n);
+
 /*
  * One test's world: a temporary tree whose config dir is cfg/ (the files
  * go below cfg/projects/), what was discovered there and a scan result.

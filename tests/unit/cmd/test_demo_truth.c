@@ -30,9 +30,11 @@ static void check_corpus(const char *demo_args)
   json_t *truth, *daily, *td, *od;
   size_t i, k;
 
-  runbin_sh("rm -rf '%s/c' && '%s' demo --out '%s/c' %s --truth "
+  /* Each corpus replaces the last one in the same directory: a fresh
+   * index, or the calls of the replaced files would be kept. */
+  runbin_sh("rm -rf '%s/c' '%s/cache' && '%s' demo --out '%s/c' %s --truth "
             "'%s/truth.json' 2>/dev/null",
-            dir, getenv("TOKMETER_BIN"), dir, demo_args, dir);
+            dir, dir, getenv("TOKMETER_BIN"), dir, demo_args, dir);
   truth = runbin_json("--version >/dev/null; cat '%s/truth.json'", dir);
   daily = runbin_json("daily --json -z UTC --claude-dir '%s/c'", dir);
   td = json_object_get(truth, "daily");
@@ -112,8 +114,13 @@ static void test_threads_and_zones(void **state)
 
 static int setup(void **state)
 {
+  char cache[64];
+
   (void)state;
-  return mkdtemp(dir) ? 0 : -1;
+  if (!mkdtemp(dir))
+    return -1;
+  snprintf(cache, sizeof(cache), "%s/cache", dir);
+  return setenv("XDG_CACHE_HOME", cache, 1);
 }
 
 static int teardown(void **state)

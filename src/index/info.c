@@ -1,0 +1,152 @@
+/* Listing and removing index files, for `tokmeter cache`. */
+/* SPDX-License-Identifier: MIT */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/index.h"
+#include "index/internal.h"
+#include "index/quota.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+static int ends_with(const char *s, const char *suffix)
+{
+  size_t n = strlen(s), k = strlen(suffix);
+
+  return n > k && !strcmp(s + n - k, suffix);
+}
+
+static void info_of(const char *path, struct index_info *in)
+{
+  struct ix x;
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  size_t i;
+
+  memset(in, 0, sizeof(*in));
+  in->path = xstrdup(path);
+  ix_init(&x);
+  if (fd >= 0 && !fstat(fd, &st))
+    in->bytes = (uint64_t)st.st_size;
+  if (fd >= 0 && ix_read(&x, fd) == IX_OK) {
+    in->sound = 1;
+    in->created_ms = x.created_ms;
+    in->roots = xstrdup(x.roots.data);
+    for (i = 0; i < x.nfiles; i++) {
+      if (x.files[i].state == IDX_LIVE)
+        in->files_live++;
+      else
+        in->files_gone++;
+    }
+    in->events = x.nwin;
+    in->copies = x.nbcopies + x.njcopies;
+    in->journal_segments = x.journal_segments;
+  } else {
+    in->roots = xstrdup("");
+  }
+  if (fd >= 0)
+    close(fd);
+  ix_release(&x);
+}
+
+static int cmp_info(const void *a, const void *b)
+{
+  return strcmp(((const struct index_info *)a)->path,
+                ((const struct index_info *)b)->path);
+}
+
+int index_list(const char *dir, struct index_info **out, size_t *n,
+               struct err *e)
+{
+  struct buf p = BUF_INIT;
+  struct dirent *de;
+  size_t cap = 0;
+  DIR *dh;
+
+  *out = NULL;
+  *n = 0;
+  buf_addf(&p, "%s/index", dir);
+  dh = opendir(p.data);
+  if (!dh) {
+    int r = errno == ENOENT ? 0
+                            : err_set(e, ERR_IO, "cannot read '%s': %s", p.data,
+                                      strerror(errno));
+
+    buf_release(&p);
+    return r;
+  }
+  while ((de = readdir(dh))) {
+    struct buf f = BUF_INIT;
+
+    if (!ends_with(de->d_name, ".idx"))
+      continue;
+    buf_addf(&f, "%s/%s", p.data, de->d_name);
+    *out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+    info_of(f.data, &(*out)[(*n)++]);
+    buf_release(&f);
+  }
+  closedir(dh);
+  if (*n > 1)
+    qsort(*out, *n, sizeof(**out), cmp_info);
+  buf_release(&p);
+  return 0;
+}
+
+void index_info_free(struct index_info *v, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    free(v[i].path);
+    free(v[i].roots);
+  }
+  free(v);
+}
+
+static int remove_file(const char *path, size_t *removed, struct err *e)
+{
+  if (!unlink(path)) {
+    (*removed)++;
+    return 0;
+  }
+  if (errno == ENOENT)
+    return 0;
+  return err_set(e, ERR_IO, "cannot remove '%s': %s", path, strerror(errno));
+}
+
+int index_clear(const char *dir, int all, size_t *removed, struct err *e)
+{
+  struct buf p = BUF_INIT, f = BUF_INIT;
+  struct dirent *de;
+  DIR *dh;
+  int r = 0;
+
+  *removed = 0;
+  buf_addf(&p, "%s/index", dir);
+  dh = opendir(p.data);
+  if (!dh && errno != ENOENT)
+    r = err_set(e, ERR_IO, "cannot read '%s': %s", p.data, strerror(errno));
+  while (dh && !r && (de = readdir(dh))) {
+    /* Lock files stay: a running tokmeter may hold one. */
+    if (!ends_with(de->d_name, ".idx") && !strstr(de->d_name, ".idx.tmp-"))
+      continue;
+    buf_reset(&f);
+    buf_addf(&f, "%s/%s", p.data, de->d_name);
+    r = remove_file(f.data, removed, e);
+  }
+  if (dh)
+    closedir(dh);
+  if (!r && all) {
+    buf_reset(&f);
+    buf_addf(&f, "%s/" QUOTA_FILE, dir);
+    r = remove_file(f.data, removed, e);
+  }
+  buf_release(&f);
+  buf_release(&p);
+  return r;
+}

@@ -1,0 +1,324 @@
+/* Tests for src/index/: results with the index equal a full read. */
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "index/index.h"
+#include "testutil.h"
+#include "transcript.h"
+#include "util/xalloc.h"
+
+#define NFILES 7
+
+static const char *const names[NFILES] = {
+    "projects/-home-u-a/s1.jsonl",
+    "projects/-home-u-a/s2.jsonl",
+    "projects/-home-u-a/s2/subagents/agent-1.jsonl",
+    "projects/-home-u-b/s3.jsonl",
+    "projects/-home-u-b/s4.jsonl",
+    "projects/-home-u-b/s5.jsonl",
+    "projects/-home-u-c/s6.jsonl",
+};
+
+/* The test's world: files on disk, what the index last saw of each. */
+struct world {
+  struct tmptree t;
+  char cfg[512], cache[512];
+  unsigned long long rs;
+  struct buf seen[NFILES]; /* content at the last index run */
+  int indexed[NFILES];     /* the index has seen the file */
+  int gone[NFILES];        /* deleted after the index saw it */
+  int threads;
+};
+
+static const char *path_of(struct world *w, int f, char *out, size_t n)
+{
+  snprintf(out, n, "%s/%s", w->cfg, names[f]);
+  return out;
+}
+
+static int exists(struct world *w, int f)
+{
+  char p[1024];
+  struct stat st;
+
+  return !stat(path_of(w, f, p, sizeof(p)), &st);
+}
+
+static unsigned rnd(struct world *w, unsigned n)
+{
+  return (unsigned)(testutil_rand(&w->rs) % n);
+}
+
+/* A random line: usage copies that collide across files, and junk. */
+static void random_line(struct world *w, struct buf *b)
+{
+  static const char *const ids[] = {"msg_a", "msg_b", "msg_c", "msg_d",
+                                    "msg_e", "msg_f", "msg_g", "msg_h"};
+  static const char *const reqs[] = {"req_1", "req_2", NULL};
+  static const char *const sess[] = {"sess-1", "sess-2", NULL};
+  static const char *const uuids[] = {"00000000-0000-4000-8000-000000000001",
+                                      "00000000-0000-4000-8000-000000000002",
+                                      "00000000-0000-4000-8000-000000000003",
+                                      NULL};
+  struct transcript_rec r;
+  unsigned k = rnd(w, 20);
+
+  if (k == 0) {
+    buf_adds(b, "{\"type\":\"user\",\"message\":{\"content\":\"hi\"}}\n");
+    return;
+  }
+  if (k == 1) {
+    buf_adds(b, "{\"type\":\"assistant\",\"message\":{\"usage\":\n");
+    return;
+  }
+  if (k == 2) {
+    buf_adds(b, "\n");
+    return;
+  }
+  memset(&r, 0, sizeof(r));
+  r.id = rnd(w, 10) ? ids[rnd(w, 8)] : NULL;
+  r.req = reqs[rnd(w, 3)];
+  r.session = sess[rnd(w, 3)];
+  r.uuid = uuids[rnd(w, 4)];
+  r.cwd = rnd(w, 2) ? "/home/u/a" : NULL;
+  r.sec = (int)rnd(w, 4) * 600;
+  r.in = rnd(w, 4);
+  r.out = rnd(w, 4);
+  r.cread = rnd(w, 3);
+  r.side = !rnd(w, 4);
+  transcript_add(b, &r);
+  buf_addch(b, '\n');
+}
+
+static void file_write(struct world *w, int f, const struct buf *b,
+                       const char *mode)
+{
+  char p[1024];
+  FILE *fp;
+
+  tmptree_mkdirs(&w->t, "cfg/projects/-home-u-a/s2/subagents");
+  tmptree_mkdirs(&w->t, "cfg/projects/-home-u-b");
+  tmptree_mkdirs(&w->t, "cfg/projects/-home-u-c");
+  fp = fopen(path_of(w, f, p, sizeof(p)), mode);
+  assert_non_null(fp);
+  if (b->len)
+    assert_int_equal(fwrite(b->data, 1, b->len, fp), b->len);
+  assert_int_equal(fclose(fp), 0);
+}
+
+static void file_read(struct world *w, int f, struct buf *out)
+{
+  char p[1024];
+
+  buf_reset(out);
+  assert_int_equal(testutil_read_file(path_of(w, f, p, sizeof(p)), out), 0);
+}
+
+/* One random change to the transcripts. */
+static void mutate(struct world *w)
+{
+  int f = (int)rnd(w, NFILES), op = (int)rnd(w, 10), i, n;
+  struct buf b = BUF_INIT, old = BUF_INIT;
+  char p[1024], q[1040];
+
+  path_of(w, f, p, sizeof(p));
+  if (!exists(w, f))
+    op = 0;
+  switch (op) {
+  case 0: /* a new file (or one put back where a deleted one was) */
+  case 1:
+  case 2: /* appended lines */
+  case 3:
+    for (i = 0, n = 1 + (int)rnd(w, 6); i < n; i++)
+      random_line(w, &b);
+    file_write(w, f, &b, "ab");
+    break;
+  case 4: /* a line being written: its first part only */
+    random_line(w, &b);
+    if (b.len > 1) {
+      buf_setlen(&b, 1 + rnd(w, (unsigned)b.len - 1));
+      file_write(w, f, &b, "ab");
+    }
+    break;
+  case 5: /* truncated anywhere */
+    file_read(w, f, &old);
+    assert_int_equal(truncate(p, (off_t)rnd(w, (unsigned)old.len + 1)), 0);
+    break;
+  case 6: /* deleted */
+    assert_int_equal(unlink(p), 0);
+    break;
+  case 7: /* replaced by a new file (new inode) with part of the old */
+    file_read(w, f, &old);
+    buf_setlen(&old, rnd(w, (unsigned)old.len + 1));
+    random_line(w, &old);
+    snprintf(q, sizeof(q), "%s.new", p);
+    {
+      FILE *fp = fopen(q, "wb");
+
+      assert_non_null(fp);
+      fwrite(old.data, 1, old.len, fp);
+      fclose(fp);
+    }
+    assert_int_equal(rename(q, p), 0);
+    break;
+  case 8: /* the last line changed in place, same size */
+    file_read(w, f, &old);
+    if (old.len > 40) {
+      char *d = memchr(old.data + old.len - 40, ':', 39);
+
+      if (d && d[1] >= '0' && d[1] <= '8') {
+        d[1]++;
+        file_write(w, f, &old, "wb");
+      }
+    }
+    break;
+  default: /* touched only */
+    file_read(w, f, &old);
+    file_write(w, f, &old, "wb");
+    break;
+  }
+  buf_release(&old);
+  buf_release(&b);
+}
+
+static void run_index(struct world *w, struct scan_result *r,
+                      struct index_stats *is)
+{
+  struct discover d;
+  struct index_opts o;
+  struct err e = ERR_INIT;
+
+  discover_init(&d);
+  assert_int_equal(transcript_discover(w->cfg, &d), 0);
+  memset(&o, 0, sizeof(o));
+  o.dir = w->cache;
+  o.scan.threads = w->threads;
+  o.scan.unit_bytes = 1 + rnd(w, 4) * 700; /* files cut into units too */
+  o.now_ms = 1;
+  scan_result_init(r);
+  index_stats_init(is);
+  if (index_run(&d, &o, r, is, &e))
+    fail_msg("index_run: %s", e.msg);
+  discover_release(&d);
+}
+
+/* A full read of the files on disk plus what the index last saw of the
+ * deleted ones, put back for the moment. */
+static void run_expected(struct world *w, struct scan_result *r)
+{
+  struct discover d;
+  char p[1024];
+  int f;
+
+  for (f = 0; f < NFILES; f++)
+    if (w->gone[f])
+      file_write(w, f, &w->seen[f], "wb");
+  discover_init(&d);
+  assert_int_equal(transcript_discover(w->cfg, &d), 0);
+  scan_result_init(r);
+  assert_int_equal(transcript_scan(&d, r, 0, 1), 0);
+  discover_release(&d);
+  for (f = 0; f < NFILES; f++)
+    if (w->gone[f])
+      assert_int_equal(unlink(path_of(w, f, p, sizeof(p))), 0);
+}
+
+/* After an index run: what it has now seen of every file. */
+static void remember(struct world *w)
+{
+  int f;
+
+  for (f = 0; f < NFILES; f++) {
+    if (exists(w, f)) {
+      file_read(w, f, &w->seen[f]);
+      w->indexed[f] = 1;
+      w->gone[f] = 0;
+    } else if (w->indexed[f]) {
+      w->gone[f] = 1;
+    }
+  }
+}
+
+static void check_same(struct world *w, const char *when)
+{
+  struct scan_result got, want;
+  struct index_stats is;
+  char why[256];
+
+  run_index(w, &got, &is);
+  remember(w);
+  run_expected(w, &want);
+  if (transcript_diff_events(&got, &want, why, sizeof(why)))
+    fail_msg("%s: index and full read differ: %s", when, why);
+  index_stats_release(&is);
+  scan_result_release(&got);
+  scan_result_release(&want);
+}
+
+static void world_make(struct world *w, unsigned long long seed)
+{
+  int f;
+
+  memset(w, 0, sizeof(*w));
+  assert_int_equal(tmptree_make(&w->t), 0);
+  tmptree_path(&w->t, "cfg", w->cfg, sizeof(w->cfg));
+  tmptree_path(&w->t, "cache", w->cache, sizeof(w->cache));
+  assert_int_equal(tmptree_mkdirs(&w->t, "cfg/projects"), 0);
+  w->rs = seed;
+  w->threads = 1 + (int)(seed % 2);
+  for (f = 0; f < NFILES; f++)
+    buf_init(&w->seen[f], 0);
+}
+
+static void world_free(struct world *w)
+{
+  int f;
+
+  for (f = 0; f < NFILES; f++)
+    buf_release(&w->seen[f]);
+  tmptree_remove(&w->t);
+}
+
+/* Any sequence of appends, truncations, deletions, rewrites and new
+ * files: the index gives what a full read gives, plus deleted files. */
+static void test_random_equivalence(void **state)
+{
+  unsigned long long seed;
+
+  (void)state;
+  for (seed = 1; seed <= 12; seed++) {
+    struct world w;
+    int step;
+
+    world_make(&w, seed);
+    for (step = 0; step < 120; step++) {
+      char when[64];
+      int k, n = 1 + (int)rnd(&w, 3);
+
+      for (k = 0; k < n; k++)
+        mutate(&w);
+      snprintf(when, sizeof(when), "seed %llu step %d", seed, step);
+      check_same(&w, when);
+    }
+    world_free(&w);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_random_equivalence),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
