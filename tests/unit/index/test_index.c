@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "index/format.h"
 #include "index/index.h"
 #include "testutil.h"
 #include "transcript.h"
@@ -314,10 +315,174 @@ static void test_random_equivalence(void **state)
   }
 }
 
+/* The path of the one index file in the world's cache. */
+static void index_file(struct world *w, char *out, size_t n)
+{
+  struct index_info *v;
+  size_t k;
+
+  assert_int_equal(index_list(w->cache, &v, &k, NULL), 0);
+  assert_int_equal(k, 1);
+  snprintf(out, n, "%s", v[0].path);
+  index_info_free(v, 1);
+}
+
+/* Runs the index and a full read; returns how the index was found. */
+static int rebuilt_and_same(struct world *w)
+{
+  struct scan_result got, want;
+  struct index_stats is;
+  char why[256];
+  int rebuilt;
+
+  run_index(w, &got, &is);
+  run_expected(w, &want);
+  if (transcript_diff_events(&got, &want, why, sizeof(why)))
+    fail_msg("index and full read differ: %s", why);
+  rebuilt = is.rebuilt;
+  index_stats_release(&is);
+  scan_result_release(&got);
+  scan_result_release(&want);
+  return rebuilt;
+}
+
+static void patch(const char *path, long off, const void *bytes, size_t n)
+{
+  int fd = open(path, O_WRONLY);
+
+  assert_true(fd >= 0);
+  assert_int_equal(pwrite(fd, bytes, n, off), (ssize_t)n);
+  close(fd);
+}
+
+static long size_of(const char *path)
+{
+  struct stat st;
+
+  assert_int_equal(stat(path, &st), 0);
+  return (long)st.st_size;
+}
+
+/* Offset of the payload of the first segment of a kind in the file. */
+static long seg_payload(const char *path, uint32_t kind)
+{
+  struct buf b = BUF_INIT;
+  size_t pos = sizeof(struct idx_header);
+  struct idx_seg_head h;
+  const unsigned char *pl;
+  long at = -1;
+
+  assert_int_equal(testutil_read_file(path, &b), 0);
+  while (at < 0 &&
+         !idx_seg_next((const unsigned char *)b.data, b.len, &pos, &h, &pl, 0))
+    if (h.kind == kind)
+      at = (long)(pl - (const unsigned char *)b.data);
+  buf_release(&b);
+  assert_true(at > 0);
+  return at;
+}
+
+/* A damaged, cut, foreign or torn index is noticed and never gives
+ * wrong totals. */
+static void test_damage(void **state)
+{
+  struct world w;
+  char idx[1024], p[1024];
+  struct buf b = BUF_INIT;
+  uint32_t version = 999;
+  int i;
+
+  (void)state;
+  world_make(&w, 99);
+  for (i = 0; i < 30; i++)
+    random_line(&w, &b);
+  file_write(&w, 0, &b, "wb");
+  file_write(&w, 3, &b, "wb");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CREATED);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  index_file(&w, idx, sizeof(idx));
+
+  /* a flipped byte in the finished set */
+  patch(idx, seg_payload(idx, SEG_WINNERS) + 20, "\xff\x00\xff", 3);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CORRUPT);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+
+  /* in the copies, which only a rebuild reads: found when one is due */
+  patch(idx, seg_payload(idx, SEG_COPIES) + 20, "\xff\x00\xff", 3);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  assert_int_equal(truncate(path_of(&w, 0, p, sizeof(p)), 100), 0);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CORRUPT);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+
+  /* cut short inside the base */
+  assert_int_equal(truncate(idx, size_of(idx) / 3), 0);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CORRUPT);
+
+  /* written by another version */
+  patch(idx, 8, &version, sizeof(version));
+  assert_int_equal(rebuilt_and_same(&w), INDEX_STALE);
+
+  /* a torn journal append is cut off, not a reason to rebuild */
+  random_line(&w, &b);
+  file_write(&w, 0, &b, "ab");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  patch(idx, size_of(idx), "\x01\x00\x00\x00garbage", 11);
+  file_write(&w, 3, &b, "ab");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+
+  /* not an index at all */
+  patch(idx, 0, "NOTINDEX", 8);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CORRUPT);
+  buf_release(&b);
+  world_free(&w);
+}
+
+/* Deleted transcripts keep their calls, and the run says how many. */
+static void test_deleted_kept(void **state)
+{
+  struct world w;
+  struct buf b = BUF_INIT;
+  struct scan_result r;
+  struct index_stats is;
+  char p[1024];
+  size_t before;
+  int i;
+
+  (void)state;
+  world_make(&w, 7);
+  for (i = 0; i < 20; i++)
+    random_line(&w, &b);
+  file_write(&w, 1, &b, "wb");
+  buf_reset(&b);
+  transcript_add(&b, &(struct transcript_rec){"only_here", "r", "s9", NULL,
+                                              NULL, 5, 1, 2, 3, 0, NULL});
+  buf_addch(&b, '\n');
+  file_write(&w, 5, &b, "wb");
+  run_index(&w, &r, &is);
+  before = r.set.n;
+  assert_int_equal(is.files_gone, 0);
+  index_stats_release(&is);
+  scan_result_release(&r);
+
+  assert_int_equal(unlink(path_of(&w, 5, p, sizeof(p))), 0);
+  run_index(&w, &r, &is);
+  assert_int_equal(r.set.n, before);
+  assert_int_equal(is.files_gone, 1);
+  assert_int_equal(is.events_gone, 1);
+  assert_int_equal(r.st.files, 1);
+  index_stats_release(&is);
+  scan_result_release(&r);
+  buf_release(&b);
+  world_free(&w);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_equivalence),
+      cmocka_unit_test(test_damage),
+      cmocka_unit_test(test_deleted_kept),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
