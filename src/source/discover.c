@@ -2,9 +2,12 @@
 /* SPDX-License-Identifier: MIT */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "source/discover.h"
 #include "util/xalloc.h"
@@ -187,43 +190,54 @@ static int has_jsonl_ext(const char *name)
   return n > 6 && !strcmp(name + n - 6, ".jsonl");
 }
 
-static void walk(struct discover *d, struct buf *path, size_t root, int depth)
+/* Walks the directory open at fd (taken over), whose path is path. Names
+ * are looked up relative to the directory: no path walk per file. */
+static void walk(struct discover *d, struct buf *path, int fd, size_t root,
+                 int depth)
 {
-  DIR *dir;
+  DIR *dir = NULL;
   struct dirent *de;
   size_t base = path->len;
 
-  if (depth > 64)
-    return; /* deeper than any real layout; guards against bind loops */
-  dir = opendir(path->data);
+  /* The files' paths must still open: the same limit as a path walk. */
+  if (path->len >= PATH_MAX)
+    errno = ENAMETOOLONG;
+  else if (fd >= 0)
+    dir = fdopendir(fd);
   if (!dir) {
     buf_addf(&d->warnings, "cannot read directory '%s': %s\n", path->data,
              strerror(errno));
     d->nwarnings++;
+    if (fd >= 0)
+      close(fd);
     return;
   }
   while ((de = readdir(dir))) {
     struct stat st;
+    int isdir = de->d_type == DT_DIR;
 
     if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
       continue;
     if (de->d_type == DT_LNK)
       continue;
+    if (!isdir && !has_jsonl_ext(de->d_name) && de->d_type != DT_UNKNOWN)
+      continue;
     buf_setlen(path, base);
     buf_addch(path, '/');
     buf_adds(path, de->d_name);
-    if (de->d_type == DT_DIR) {
-      walk(d, path, root, depth + 1);
-      continue;
+    if (!isdir) {
+      if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+        continue;
+      isdir = S_ISDIR(st.st_mode);
+      if (S_ISREG(st.st_mode) && has_jsonl_ext(de->d_name))
+        add_file(d, path->data, root, &st);
     }
-    if (!has_jsonl_ext(de->d_name) && de->d_type != DT_UNKNOWN)
-      continue;
-    if (lstat(path->data, &st))
-      continue;
-    if (S_ISDIR(st.st_mode))
-      walk(d, path, root, depth + 1);
-    else if (S_ISREG(st.st_mode) && has_jsonl_ext(de->d_name))
-      add_file(d, path->data, root, &st);
+    /* deeper than any real layout: guards against bind-mount loops */
+    if (isdir && depth < 64)
+      walk(d, path,
+           openat(dirfd(dir), de->d_name,
+                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC),
+           root, depth + 1);
   }
   buf_setlen(path, base);
   closedir(dir);
@@ -291,7 +305,8 @@ int discover_files(struct discover *d, struct err *e)
   for (i = 0; i < d->nroots; i++) {
     buf_reset(&path);
     buf_adds(&path, d->roots[i]);
-    walk(d, &path, i, 0);
+    walk(d, &path,
+         open(path.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC), i, 0);
   }
   buf_release(&path);
   if (d->nfiles > 1) /* files is NULL when empty: qsort wants non-NULL */
