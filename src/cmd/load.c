@@ -162,12 +162,17 @@ int report_opts_finish(struct report_opts *ro, struct app *app)
   return 0;
 }
 
-static int64_t mono_ms(void)
+static int64_t mono_us(void)
 {
   struct timespec ts;
 
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t mono_ms(void)
+{
+  return mono_us() / 1000;
 }
 
 struct progress {
@@ -325,8 +330,12 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
     tz_release(&l->tz);
     tz_init_utc(&l->tz);
   }
-  if ((r = load_prices(l, ro, app)) || (r = load_sources(l, ro, app)))
+  if ((r = load_prices(l, ro, app)))
     return r;
+  l->t_setup_us = mono_us() - t0 * 1000;
+  if ((r = load_sources(l, ro, app)))
+    return r;
+  l->t_discover_us = mono_us() - t0 * 1000;
   memset(&so, 0, sizeof(so));
   so.threads = ro->threads;
   so.collect_issues = ro->verbose;
@@ -343,6 +352,7 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   }
   if (l->scan.warnings.len)
     warn_lines(app, &l->scan.warnings);
+  l->t_scan_us = mono_us() - t0 * 1000;
   /* Naming projects looks at .git directories of every cwd: only when a
    * report shows projects or filters by one. */
   if (ro->need_projects || ro->project)
@@ -361,6 +371,15 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
       l->filter.project = UINT32_MAX; /* matches nothing */
   }
   l->elapsed_ms = mono_ms() - t0;
+  if (getenv("TOKMETER_TIMING"))
+    fprintf(app->err,
+            "tokmeter: timing: setup %lld us, discover %lld us, %s %lld us, "
+            "projects and pricer %lld us\n",
+            (long long)l->t_setup_us,
+            (long long)(l->t_discover_us - l->t_setup_us),
+            l->cached ? "index" : "scan",
+            (long long)(l->t_scan_us - l->t_discover_us),
+            (long long)(mono_us() - t0 * 1000 - l->t_scan_us));
   return EXIT_OK;
 }
 

@@ -50,6 +50,7 @@ struct loaded {
   struct index_stats index; /* when the index was used (cached set) */
   int cached;
   int64_t elapsed_ms;
+  int64_t t_setup_us, t_discover_us, t_scan_us; /* TOKMETER_TIMING phases */
 };
 
 /* Long options shared by the report commands, to splice into each table,

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -190,28 +191,77 @@ static int has_jsonl_ext(const char *name)
   return n > 6 && !strcmp(name + n - 6, ".jsonl");
 }
 
-/* Walks the directory open at fd (taken over), whose path is path. Names
- * are looked up relative to the directory: no path walk per file. */
-static void walk(struct discover *d, struct buf *path, int fd, size_t root,
-                 int depth)
+/*
+ * Directories are walked by a few threads sharing a stack of directories
+ * still to list: listing is mostly system calls, and a history of
+ * thousands of session directories would otherwise take most of a warm
+ * run. Each thread keeps what it finds; discover_files() merges and sorts.
+ */
+#define WALK_THREADS 4
+#define WALK_DEPTH 64 /* deeper than any real layout: bind-mount loops */
+
+struct walk_task {
+  char *path;
+  size_t root;
+  int depth;
+};
+
+struct walk_shared {
+  pthread_mutex_t lock;
+  pthread_cond_t more; /* a task was pushed, or the walk is over */
+  struct walk_task *tasks;
+  size_t ntasks, cap;
+  int busy; /* threads listing a directory */
+};
+
+struct walker {
+  struct walk_shared *sh;
+  struct discover part; /* files and warnings found by this thread */
+  pthread_t tid;
+  int started;
+};
+
+static void push_task(struct walk_shared *sh, const char *path, size_t root,
+                      int depth)
 {
+  sh->tasks = xgrow(sh->tasks, &sh->cap, sh->ntasks + 1, sizeof(*sh->tasks));
+  sh->tasks[sh->ntasks].path = xstrdup(path);
+  sh->tasks[sh->ntasks].root = root;
+  sh->tasks[sh->ntasks].depth = depth;
+  sh->ntasks++;
+}
+
+static void warn_dir(struct discover *d, const char *path)
+{
+  buf_addf(&d->warnings, "cannot read directory '%s': %s\n", path,
+           strerror(errno));
+  d->nwarnings++;
+}
+
+/* Lists one directory: files into w->part, directories into subs. */
+static void list_dir(struct walker *w, const struct walk_task *t,
+                     struct walk_task **subs, size_t *nsubs, size_t *cap)
+{
+  struct buf path = BUF_INIT;
   DIR *dir = NULL;
   struct dirent *de;
-  size_t base = path->len;
+  int fd;
 
   /* The files' paths must still open: the same limit as a path walk. */
-  if (path->len >= PATH_MAX)
+  if (strlen(t->path) >= PATH_MAX) {
     errno = ENAMETOOLONG;
-  else if (fd >= 0)
-    dir = fdopendir(fd);
-  if (!dir) {
-    buf_addf(&d->warnings, "cannot read directory '%s': %s\n", path->data,
-             strerror(errno));
-    d->nwarnings++;
-    if (fd >= 0)
-      close(fd);
+    warn_dir(&w->part, t->path);
     return;
   }
+  fd = open(t->path,
+            O_RDONLY | O_DIRECTORY | O_CLOEXEC | (t->depth ? O_NOFOLLOW : 0));
+  if (fd >= 0 && !(dir = fdopendir(fd)))
+    close(fd);
+  if (!dir) {
+    warn_dir(&w->part, t->path);
+    return;
+  }
+  buf_adds(&path, t->path);
   while ((de = readdir(dir))) {
     struct stat st;
     int isdir = de->d_type == DT_DIR;
@@ -222,25 +272,138 @@ static void walk(struct discover *d, struct buf *path, int fd, size_t root,
       continue;
     if (!isdir && !has_jsonl_ext(de->d_name) && de->d_type != DT_UNKNOWN)
       continue;
-    buf_setlen(path, base);
-    buf_addch(path, '/');
-    buf_adds(path, de->d_name);
+    buf_setlen(&path, strlen(t->path));
+    buf_addch(&path, '/');
+    buf_adds(&path, de->d_name);
     if (!isdir) {
+      /* Relative to the directory: no path walk per file. */
       if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
         continue;
       isdir = S_ISDIR(st.st_mode);
       if (S_ISREG(st.st_mode) && has_jsonl_ext(de->d_name))
-        add_file(d, path->data, root, &st);
+        add_file(&w->part, path.data, t->root, &st);
     }
-    /* deeper than any real layout: guards against bind-mount loops */
-    if (isdir && depth < 64)
-      walk(d, path,
-           openat(dirfd(dir), de->d_name,
-                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC),
-           root, depth + 1);
+    if (isdir && t->depth < WALK_DEPTH) {
+      *subs = xgrow(*subs, cap, *nsubs + 1, sizeof(**subs));
+      (*subs)[*nsubs].path = xstrdup(path.data);
+      (*subs)[*nsubs].root = t->root;
+      (*subs)[*nsubs].depth = t->depth + 1;
+      (*nsubs)++;
+    }
   }
-  buf_setlen(path, base);
   closedir(dir);
+  buf_release(&path);
+}
+
+static void *walker_main(void *arg)
+{
+  struct walker *w = arg;
+  struct walk_shared *sh = w->sh;
+  struct walk_task *subs = NULL;
+  size_t nsubs, cap = 0, i;
+
+  pthread_mutex_lock(&sh->lock);
+  for (;;) {
+    struct walk_task t;
+
+    while (!sh->ntasks && sh->busy)
+      pthread_cond_wait(&sh->more, &sh->lock);
+    if (!sh->ntasks)
+      break; /* nothing queued and nobody listing: done */
+    t = sh->tasks[--sh->ntasks];
+    sh->busy++;
+    pthread_mutex_unlock(&sh->lock);
+    nsubs = 0;
+    list_dir(w, &t, &subs, &nsubs, &cap);
+    free(t.path);
+    pthread_mutex_lock(&sh->lock);
+    for (i = 0; i < nsubs; i++) {
+      sh->tasks =
+          xgrow(sh->tasks, &sh->cap, sh->ntasks + 1, sizeof(*sh->tasks));
+      sh->tasks[sh->ntasks++] = subs[i];
+    }
+    sh->busy--;
+    pthread_cond_broadcast(&sh->more);
+  }
+  pthread_cond_broadcast(&sh->more);
+  pthread_mutex_unlock(&sh->lock);
+  free(subs);
+  return NULL;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the warning lines of every part to d, sorted (thread order is
+ * not deterministic, the output must be). */
+static void merge_warnings(struct discover *d, struct walker *ws, int n)
+{
+  char **lines = NULL;
+  size_t nl = 0, cap = 0, i;
+  int t;
+
+  for (t = 0; t < n; t++) {
+    char *p = ws[t].part.warnings.data, *nl_at;
+
+    while (ws[t].part.warnings.len && (nl_at = strchr(p, '\n'))) {
+      lines = xgrow(lines, &cap, nl + 1, sizeof(*lines));
+      lines[nl++] = p;
+      *nl_at = 0;
+      p = nl_at + 1;
+    }
+  }
+  if (nl > 1)
+    qsort(lines, nl, sizeof(*lines), cmp_line);
+  for (i = 0; i < nl; i++) {
+    buf_adds(&d->warnings, lines[i]);
+    buf_addch(&d->warnings, '\n');
+  }
+  d->nwarnings += nl;
+  free(lines);
+}
+
+static void walk_all(struct discover *d)
+{
+  struct walk_shared sh;
+  struct walker ws[WALK_THREADS];
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int nt = cpus < 1 ? 1 : cpus > WALK_THREADS ? WALK_THREADS : (int)cpus, t;
+  size_t i;
+
+  memset(&sh, 0, sizeof(sh));
+  pthread_mutex_init(&sh.lock, NULL);
+  pthread_cond_init(&sh.more, NULL);
+  for (i = 0; i < d->nroots; i++)
+    push_task(&sh, d->roots[i], i, 0);
+  memset(ws, 0, sizeof(ws));
+  for (t = 0; t < nt; t++) {
+    ws[t].sh = &sh;
+    discover_init(&ws[t].part);
+    ws[t].started = !pthread_create(&ws[t].tid, NULL, walker_main, &ws[t]);
+  }
+  for (t = 0; t < nt; t++)
+    if (ws[t].started)
+      pthread_join(ws[t].tid, NULL);
+  if (sh.ntasks) /* no thread could start: walk here */
+    walker_main(&ws[0]);
+  for (t = 0; t < nt; t++) {
+    struct discover *p = &ws[t].part;
+
+    d->files =
+        xgrow(d->files, &d->cap, d->nfiles + p->nfiles + 1, sizeof(*d->files));
+    if (p->nfiles)
+      memcpy(d->files + d->nfiles, p->files, p->nfiles * sizeof(*p->files));
+    d->nfiles += p->nfiles;
+    p->nfiles = 0; /* the paths now belong to d */
+  }
+  merge_warnings(d, ws, nt);
+  for (t = 0; t < nt; t++)
+    discover_release(&ws[t].part);
+  free(sh.tasks);
+  pthread_cond_destroy(&sh.more);
+  pthread_mutex_destroy(&sh.lock);
 }
 
 /* Ties (one file under two nested roots) by root, as qsort is not stable. */
@@ -298,17 +461,10 @@ static void drop_aliases(struct discover *d)
 
 int discover_files(struct discover *d, struct err *e)
 {
-  struct buf path = BUF_INIT;
   size_t i, out = 0;
 
   (void)e;
-  for (i = 0; i < d->nroots; i++) {
-    buf_reset(&path);
-    buf_adds(&path, d->roots[i]);
-    walk(d, &path,
-         open(path.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC), i, 0);
-  }
-  buf_release(&path);
+  walk_all(d);
   if (d->nfiles > 1) /* files is NULL when empty: qsort wants non-NULL */
     qsort(d->files, d->nfiles, sizeof(*d->files), cmp_path);
   /* The same file reached through two roots is read once, first root's. */
