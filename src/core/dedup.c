@@ -18,7 +18,8 @@ void dedup_init(struct dedup *d)
 void dedup_release(struct dedup *d)
 {
   strtab_release(&d->strs);
-  free(d->ev);
+  if (!d->ev_borrowed)
+    free(d->ev);
   free(d->slots);
   memset(d, 0, sizeof(*d));
 }
@@ -335,7 +336,9 @@ void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
     qsort_r(x, live, sizeof(*x), cmp_time, &d->strs);
   merged = xmalloc((kept + live + 1) * sizeof(*merged));
   merge_time(d->ev, kept, x, live, merged, &d->strs);
-  free(d->ev);
+  if (!d->ev_borrowed)
+    free(d->ev);
+  d->ev_borrowed = 0;
   d->ev = merged;
   d->n = kept + live;
   d->cap = kept + live + 1;

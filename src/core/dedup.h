@@ -24,6 +24,9 @@ struct dedup {
   size_t dropped_sidechain; /* replays removed (overlays may count twice) */
   int finished;
   int by_file; /* copies of one call in different files are all kept */
+  /* ev points into memory its creator owns (the index's mapping of a
+   * finished set): never freed or grown here. Only finished sets. */
+  int ev_borrowed;
 };
 
 void dedup_init(struct dedup *d);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/dedup.h"
@@ -290,15 +291,18 @@ static void result_set(struct scan_result *r, struct ix *x, struct event *ev,
   d->finished = 1;
 }
 
-/* The base's set with every later copy overlaid. */
+/* The base's set with every later copy overlaid. The set stays in the
+ * mapping, which r takes over: no copy of a large array. */
 static void result_overlay(struct scan_result *r, struct ix *x,
                            const struct update *u)
 {
-  struct event *ev = xmalloc((x->nwin + 1) * sizeof(*ev));
-
-  if (x->nwin)
-    memcpy(ev, x->win, x->nwin * sizeof(*ev));
-  result_set(r, x, ev, x->nwin);
+  result_set(r, x, (struct event *)x->win, x->nwin);
+  r->set.ev_borrowed = 1;
+  if (r->map)
+    munmap(r->map, r->map_len);
+  r->map = x->map;
+  r->map_len = x->len;
+  x->map = NULL;
   r->set.dropped_sidechain = (size_t)x->meta.dropped_sidechain;
   dedup_overlay(&r->set, x->jcopies, x->njcopies);
   if (u)

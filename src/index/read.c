@@ -175,7 +175,8 @@ enum ix_status ix_read(struct ix *x, int fd)
   if ((uint64_t)st.st_size < sizeof(hd))
     return IX_CORRUPT;
   x->len = (size_t)st.st_size;
-  x->map = mmap(NULL, x->len, PROT_READ, MAP_PRIVATE, fd, 0);
+  /* Writable but private: the result may compact its set in place. */
+  x->map = mmap(NULL, x->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   if (x->map == MAP_FAILED) {
     x->map = NULL;
     return IX_CORRUPT;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,7 +19,8 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define CHECK_BYTES 4096       /* bytes before the end that scan_tail_check hashes */
+#define CHECK_BYTES 4096 /* bytes before the end that scan_tail_check hashes   \
+                          */
 #define UNIT_BYTES (32u << 20) /* files above this are split */
 #define BLOCK_BYTES (1u << 20) /* read size and initial buffer */
 #define LONG_LINE (64u << 20)  /* longer lines are read through, not kept */
@@ -31,7 +33,7 @@ struct unit {
   uint64_t nlines;      /* lines owned, filled by the worker */
   uint64_t tail_at;     /* offset of an unterminated last line, or ~0 */
   int tail_rec;         /* that line was a usage record */
-  uint64_t check; /* tail check at the file end (last unit only) */
+  uint64_t check;       /* tail check at the file end (last unit only) */
   int unreadable;       /* errno of a failed open or read, else 0 */
   struct scan_stats st; /* what this unit's lines held */
 };
@@ -78,6 +80,8 @@ void scan_result_init(struct scan_result *r)
 void scan_result_release(struct scan_result *r)
 {
   dedup_release(&r->set);
+  if (r->map)
+    munmap(r->map, r->map_len);
   free(r->files);
   free(r->issues);
   buf_release(&r->warnings);
@@ -429,9 +433,8 @@ static void run_unit(struct worker *w, struct unit *u)
     }
   }
   if (u->b == end && !u->unreadable)
-    u->check = tail_check_fd(fd, u->tail_at == UINT64_MAX || u->tail_rec
-                                     ? end
-                                     : u->tail_at);
+    u->check = tail_check_fd(
+        fd, u->tail_at == UINT64_MAX || u->tail_rec ? end : u->tail_at);
   close(fd);
   u->nlines = lineno;
   u->st.lines += lineno;

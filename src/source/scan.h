@@ -76,6 +76,8 @@ struct scan_result {
   struct scan_issue *issues; /* sorted by file, line (collect_issues) */
   size_t nissues;
   struct buf warnings; /* one line each: files that could not be read */
+  void *map;           /* a file mapping set.ev may point into (the index) */
+  size_t map_len;
 };
 
 void scan_result_init(struct scan_result *r);
