@@ -30,20 +30,7 @@ if [ ! -x "$ccusage" ]; then
     "ccusage@$ccu_version" "@ccusage/ccusage-linux-x64@$ccu_version" >&2
 fi
 
-# best-of-3 wall seconds (ms resolution) and the largest peak RSS (MB)
-measure() {
-  local best="" rss=0 i t0 t1 t m
-  for i in 1 2 3; do
-    t0=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$results/.time" "$@" >/dev/null 2>&1
-    t1=$(date +%s%N)
-    t=$(awk "BEGIN{printf \"%.3f\", ($t1 - $t0) / 1e9}")
-    read -r m <"$results/.time"
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
-    [ "$m" -gt "$rss" ] && rss=$m
-  done
-  echo "$best $((rss / 1024))"
-}
+. "$top/bench/lib.sh"
 
 out=$results/latest.md
 {
@@ -62,7 +49,8 @@ for mb in "${sizes[@]}"; do
   mapfile -t files < <(find "$corpus/projects" -name '*.jsonl' -type f)
   bytes=$(cat "${files[@]}" | wc -c)
   cat "${files[@]}" >/dev/null # warm the page cache
-  read -r t_tok r_tok < <(measure env TZ=UTC "$bin" daily --json --claude-dir "$corpus")
+  # --no-cache: every run reads every byte (bench/index.sh times the index)
+  read -r t_tok r_tok < <(measure env TZ=UTC "$bin" daily --json --no-cache --claude-dir "$corpus")
   read -r t_cat r_cat < <(measure cat "${files[@]}")
   read -r t_ccu r_ccu < <(measure env TZ=UTC CLAUDE_CONFIG_DIR="$corpus" \
     "$ccusage" claude daily --json --offline)
@@ -77,7 +65,7 @@ for mb in "${sizes[@]}"; do
   } >>"$out"
   # Same numbers: per-day tokens equal, costs within 0.5% on days without
   # long-context requests (priced differently on purpose, see README).
-  TZ=UTC "$bin" daily --json --claude-dir "$corpus" >"$results/tokmeter-$mb.json"
+  TZ=UTC "$bin" daily --json --no-cache --claude-dir "$corpus" >"$results/tokmeter-$mb.json"
   TZ=UTC CLAUDE_CONFIG_DIR="$corpus" "$ccusage" claude daily --json --offline \
     >"$results/ccusage-$mb.json"
   if ! node "$top/bench/compare.js" "$results/tokmeter-$mb.json" \
