@@ -167,6 +167,9 @@ int statusline_in_read(int fd, size_t max, int timeout_ms, struct buf *out,
   int64_t deadline = mono_ms() + timeout_ms;
   size_t start = out->len;
 
+  /* poll() would wait out the timeout on a negative descriptor. */
+  if (fd < 0)
+    return err_set(e, ERR_IO, "cannot read the statusline input: no input");
   for (;;) {
     struct pollfd p;
     int64_t left = deadline - mono_ms();

@@ -239,9 +239,14 @@ static void test_read(void **state)
   assert_string_equal(b.data, "0123456789");
   assert_string_equal(e.msg, "statusline input over 10 bytes");
   close(fd);
-  /* A bad descriptor. */
+  /* Bad descriptors fail at once. */
   buf_reset(&b);
-  assert_int_equal(statusline_in_read(-1, 10, 1000, &b, &e), ERR_IO);
+  assert_int_equal(statusline_in_read(-1, 10, 60000, &b, &e), ERR_IO);
+  fd = pipe_with("", 0, 1, &w);
+  close(fd);
+  assert_int_equal(statusline_in_read(fd, 10, 60000, &b, &e), ERR_IO);
+  assert_non_null(strstr(e.msg, "cannot read the statusline input: "));
+  assert_int_equal(b.len, 0);
   buf_release(&b);
 }
 
