@@ -36,6 +36,7 @@ struct app {
 int cmd_report(int argc, char **argv, struct app *app); /* daily ... models */
 int cmd_blocks(int argc, char **argv, struct app *app);
 int cmd_demo(int argc, char **argv, struct app *app);
+int cmd_statusline(int argc, char **argv, struct app *app);
 
 /*
  * Writes a report to stdout and flushes it. Returns EXIT_OK, or EXIT_ERROR
