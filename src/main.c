@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"projects", cmd_report, "usage per project (git repository)"},
     {"models", cmd_report, "usage per model"},
     {"blocks", cmd_blocks, "5-hour billing windows"},
+    {"statusline", cmd_statusline, "one line for Claude Code's status bar"},
     {"demo", cmd_demo, "write a synthetic transcript corpus"},
     {"cache", cmd_cache, "show or clear the index (info, clear)"},
 };

@@ -37,6 +37,7 @@ int cmd_report(int argc, char **argv, struct app *app); /* daily ... models */
 int cmd_blocks(int argc, char **argv, struct app *app);
 int cmd_demo(int argc, char **argv, struct app *app);
 int cmd_cache(int argc, char **argv, struct app *app);
+int cmd_statusline(int argc, char **argv, struct app *app);
 
 /*
  * Writes a report to stdout and flushes it. Returns EXIT_OK, or EXIT_ERROR

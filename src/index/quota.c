@@ -157,12 +157,17 @@ int quota_append(const char *dir, const struct quota_reading *r, struct err *e)
   }
   while (flock(fd, LOCK_EX) && errno == EINTR)
     ;
-  if (!read_tail(fd, TAIL_BYTES, &tail) &&
-      last_in(tail.data, tail.len, &last) && same_values(&last, r) &&
-      r->at_ms >= last.at_ms && r->at_ms - last.at_ms < REPEAT_MS)
-    goto unlock;
+  if (!read_tail(fd, TAIL_BYTES, &tail)) {
+    if (last_in(tail.data, tail.len, &last) && same_values(&last, r) &&
+        r->at_ms >= last.at_ms && r->at_ms - last.at_ms < REPEAT_MS)
+      goto unlock;
+    /* A writer that died mid-line: end its line, or ours joins it. */
+    if (tail.len && tail.data[tail.len - 1] != '\n')
+      buf_addch(&line, '\n');
+  }
   reading_json(&line, r);
   /* One write() of one short line: appends never interleave. */
+  errno = 0;
   if (write(fd, line.data, line.len) != (ssize_t)line.len)
     rc = err_set(e, ERR_IO, "cannot write '%s': %s", path.data,
                  strerror(errno ? errno : EIO));
@@ -183,25 +188,46 @@ static int open_log(const char *dir, struct buf *path, int *fd, struct err *e)
   if (*fd >= 0)
     return 0;
   if (errno == ENOENT)
-    return ERR_NOTFOUND;
+    return err_set(e, ERR_NOTFOUND, "no quota readings yet: '%s' is missing",
+                   path->data);
   return err_set(e, ERR_IO, "cannot open '%s': %s", path->data,
                  strerror(errno));
 }
 
+/* The last reading in the file: in its tail, unless junk fills that. */
+static int last_from(int fd, struct quota_reading *r)
+{
+  struct buf tail = BUF_INIT;
+  int rc = 0;
+
+  if (read_tail(fd, TAIL_BYTES, &tail))
+    rc = ERR_IO;
+  else if (!last_in(tail.data, tail.len, r)) {
+    if (tail.len < TAIL_BYTES)
+      rc = ERR_NOTFOUND;
+    else if (read_tail(fd, QUOTA_MAX_BYTES, &tail))
+      rc = ERR_IO;
+    else if (!last_in(tail.data, tail.len, r))
+      rc = ERR_NOTFOUND;
+  }
+  buf_release(&tail);
+  return rc;
+}
+
 int quota_last(const char *dir, struct quota_reading *r, struct err *e)
 {
-  struct buf path = BUF_INIT, tail = BUF_INIT;
+  struct buf path = BUF_INIT;
   int fd, rc = open_log(dir, &path, &fd, e);
 
   if (rc == 0) {
-    if (read_tail(fd, TAIL_BYTES, &tail))
+    rc = last_from(fd, r);
+    if (rc == ERR_IO)
       rc = err_set(e, ERR_IO, "cannot read '%s': %s", path.data,
                    strerror(errno));
-    else if (!last_in(tail.data, tail.len, r))
-      rc = ERR_NOTFOUND;
+    else if (rc)
+      rc = err_set(e, ERR_NOTFOUND, "no quota reading in '%s'", path.data);
     close(fd);
   }
-  buf_release(&tail);
   buf_release(&path);
   return rc;
 }
