@@ -54,6 +54,7 @@ static void usage(FILE *f)
       "      --prices FILE      price overrides (default:\n"
       "                         ~/.config/tokmeter/prices.json)\n"
       "      --threads N        reader threads (default: one per CPU)\n"
+      "      --no-cache         read every transcript, not the index\n"
       "  -v, --verbose          say on stderr what could not be read\n"
       "  -h, --help             this help\n\n"
       "placeholders ({{ and }} write braces; a value that is not known "
@@ -78,6 +79,7 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
       {"claude-dir", required_argument, NULL, OPT_CLAUDE_DIR},
       {"prices", required_argument, NULL, OPT_PRICES},
       {"threads", required_argument, NULL, OPT_THREADS},
+      {"no-cache", no_argument, NULL, OPT_NO_CACHE},
       {"verbose", no_argument, NULL, 'v'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
