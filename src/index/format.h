@@ -38,7 +38,8 @@ enum idx_seg_kind {
   SEG_STRINGS,   /* strings, numbered on from those before */
   SEG_FILES,     /* struct idx_file: the newest record of a path wins */
   SEG_WINNERS,   /* struct event: the finished set of the base's copies */
-  SEG_COPIES,    /* struct event: per-file copies */
+  SEG_COPIES,    /* struct event: per-file copies (base: those not in
+                    SEG_WINNERS, which are copies too) */
   SEG_ISSUES,    /* struct idx_issue: skipped lines, for --verbose */
   SEG_META,      /* struct idx_meta */
   SEG_BASE_END   /* empty: the base is complete */

@@ -12,6 +12,7 @@
 #include "index/dir.h"
 #include "index/index.h"
 #include "index/internal.h"
+#include "index/rebuild.h"
 #include "index/write.h"
 #include "util/hash.h"
 #include "util/xalloc.h"
@@ -391,33 +392,24 @@ static int compact(struct ix *x, struct update *u, const char *path,
                    const char *roots, int64_t now_ms, struct scan_result *r,
                    struct err *e)
 {
-  size_t n = x->nbcopies + x->njcopies + u->ncopies, k = 0, i, ni = 0;
-  struct event *all = xmalloc((n + 1) * sizeof(*all));
+  struct ixr_source src[4];
   struct ixw_base_in in;
+  struct event *losers;
+  size_t nlosers, i, ni = 0;
   struct dedup w;
   int rc;
 
-  for (i = 0; i < x->nbcopies; i++)
-    if (!is_void(u, x->bcopies[i].file))
-      all[k++] = x->bcopies[i];
-  for (i = 0; i < x->njcopies; i++)
-    if (!is_void(u, x->jcopies[i].file))
-      all[k++] = x->jcopies[i];
-  memcpy(all + k, u->copies, u->ncopies * sizeof(*all));
-  k += u->ncopies;
+  /* The base's set and the other copies it kept are all its copies. */
+  src[0] = (struct ixr_source){x->win, x->nwin, 0};
+  src[1] = (struct ixr_source){x->bcopies, x->nbcopies, 0};
+  src[2] = (struct ixr_source){x->jcopies, x->njcopies, 0};
+  src[3] = (struct ixr_source){u->copies, u->ncopies, 1};
+  ixr_rebuild(&x->strs, src, 4, u->void_path, u->nvoid, &w, &losers, &nlosers);
   for (i = 0; i < x->nissues; i++)
     if (!is_void(u, x->issues[i].path))
       x->issues[ni++] = x->issues[i];
   x->nissues = ni;
   add_issues(x, u->issues, u->nissues);
-
-  dedup_init(&w);
-  strtab_release(&w.strs);
-  w.strs = x->strs;
-  strtab_init(&x->strs);
-  for (i = 0; i < k; i++)
-    dedup_add(&w, &all[i]);
-  dedup_finish(&w);
 
   memset(&in, 0, sizeof(in));
   in.roots = roots;
@@ -426,14 +418,18 @@ static int compact(struct ix *x, struct update *u, const char *path,
   in.nfiles = x->nfiles;
   in.win = w.ev;
   in.nwin = w.n;
-  in.copies = all;
-  in.ncopies = k;
+  in.copies = losers;
+  in.ncopies = nlosers;
   in.issues = x->issues;
   in.nissues = x->nissues;
   in.meta.dropped_sidechain = w.dropped_sidechain;
   in.now_ms = now_ms;
+  /* Only calls of deleted transcripts cannot be read again: without
+   * them a crash before the data reaches the disk costs a rebuild. */
+  for (i = 0; i < x->nfiles && !in.sync; i++)
+    in.sync = x->files[i].state == IDX_GONE;
   rc = ixw_base(path, &in, e);
-  free(all);
+  free(losers);
   dedup_release(&r->set);
   r->set = w;
   return rc;

@@ -44,7 +44,7 @@ static void info_of(const char *path, struct index_info *in)
         in->files_gone++;
     }
     in->events = x.nwin;
-    in->copies = x.nbcopies + x.njcopies;
+    in->copies = x.nwin + x.nbcopies + x.njcopies;
     in->journal_segments = x.journal_segments;
   } else {
     in->roots = xstrdup("");

@@ -61,7 +61,8 @@ int ixw_base(const char *path, const struct ixw_base_in *in, struct err *e)
        !idx_seg_write(fd, SEG_ISSUES, (uint32_t)in->nissues, in->issues,
                       in->nissues * sizeof(*in->issues)) &&
        !idx_seg_write(fd, SEG_META, 1, &in->meta, sizeof(in->meta)) &&
-       !idx_seg_write(fd, SEG_BASE_END, 0, NULL, 0) && !fsync(fd);
+       !idx_seg_write(fd, SEG_BASE_END, 0, NULL, 0) &&
+       (!in->sync || !fsync(fd));
   if (!ok) {
     int r = fail(e, "write", tmp.data);
 
@@ -80,7 +81,8 @@ int ixw_base(const char *path, const struct ixw_base_in *in, struct err *e)
     buf_release(&tmp);
     return r;
   }
-  sync_dir(path);
+  if (in->sync)
+    sync_dir(path);
   buf_release(&head);
   buf_release(&tmp);
   return 0;

@@ -20,16 +20,17 @@ struct ixw_base_in {
   size_t nfiles;
   const struct event *win; /* finished set, time order */
   size_t nwin;
-  const struct event *copies;
+  const struct event *copies; /* the copies that are not in win */
   size_t ncopies;
   const struct idx_issue *issues;
   size_t nissues;
   struct idx_meta meta;
   int64_t now_ms;
+  int sync; /* fsync before the rename: it holds what disk no longer does */
 };
 
-/* Writes a new base into a temporary file, syncs it and renames it over
- * path: readers see the old index or the new one, never a mix. */
+/* Writes a new base into a temporary file (synced when in->sync) and
+ * renames it over path: readers see the old index or the new one. */
 int ixw_base(const char *path, const struct ixw_base_in *in, struct err *e);
 
 /* Appends segs at offset `at` (cutting anything after it) and syncs. */
