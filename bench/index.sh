@@ -37,7 +37,10 @@ cat "${files[@]}" >/dev/null # warm the page cache
 run=("$bin" daily --json --claude-dir "$work")
 
 read -r t_nc r_nc < <(measure "${run[@]}" --no-cache)
-read -r t_cold r_cold < <(PREP='rm -rf "$XDG_CACHE_HOME"' measure "${run[@]}")
+drop_index() { rm -rf "$XDG_CACHE_HOME"; }
+PREP=drop_index
+read -r t_cold r_cold < <(measure "${run[@]}")
+PREP=
 "${run[@]}" >/dev/null 2>&1
 read -r t_warm r_warm < <(RUNS=5 measure "${run[@]}")
 
@@ -45,16 +48,19 @@ read -r t_warm r_warm < <(RUNS=5 measure "${run[@]}")
 lines=$results/.append-lines
 grep '"usage"' "${files[0]}" "${files[1]}" "${files[2]}" | cut -d: -f2- |
   head -c 4000000 >"$lines"
-append_mb() {
-  local i k=$1 f
-  for i in 0 1 2 3; do
-    f=${files[$(((k * 4 + i) * 97 % ${#files[@]}))]}
-    sed "s/\"id\":\"msg_/\"id\":\"msg_b${k}x${i}_/" "$lines" | head -c 262144 |
-      sed '$d' >>"$f"
+round=0
+append_mb() { # 256 KB of whole lines to each of 4 files
+  local j f
+  round=$((round + 1))
+  for j in 0 1 2 3; do
+    f=${files[$(((round * 4 + j) * 97 % ${#files[@]}))]}
+    head -c 262144 "$lines" | sed '$d' |
+      sed "s/\"id\":\"msg_/\"id\":\"msg_b${round}x${j}_/" >>"$f"
   done
 }
-k=0
-read -r t_app r_app < <(PREP='k=$((k + 1)); append_mb $k' measure "${run[@]}")
+PREP=append_mb
+read -r t_app r_app < <(measure "${run[@]}")
+PREP=
 "${run[@]}" >"$results/.idx.json" 2>/dev/null
 "${run[@]}" --no-cache >"$results/.nc.json" 2>/dev/null
 if cmp -s "$results/.idx.json" "$results/.nc.json"; then same=yes; else same=NO; fi

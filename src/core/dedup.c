@@ -262,18 +262,135 @@ static size_t msg_ids(const struct event *x, size_t n, int side, uint64_t *ids)
   return k;
 }
 
-/* Merges the time-ordered a[0..na) and b[0..nb) into out. */
-static void merge_time(const struct event *a, size_t na, const struct event *b,
-                       size_t nb, struct event *out, struct strtab *st)
-{
-  size_t i = 0, j = 0, k = 0;
+/*
+ * A bit per hash of a key or a message id of the new copies: most events
+ * of a large set share neither, and one bit test tells so, so the set is
+ * only read, at memory speed.
+ */
+struct filter {
+  uint64_t *bits;
+  size_t mask; /* bits - 1 */
+};
 
-  while (i < na && j < nb)
-    out[k++] = cmp_time(&b[j], &a[i], st) < 0 ? b[j++] : a[i++];
-  while (i < na)
-    out[k++] = a[i++];
-  while (j < nb)
-    out[k++] = b[j++];
+static uint64_t mix(uint64_t h)
+{
+  h ^= h >> 31;
+  h *= 0x7fb5d329728ea185ULL;
+  return h ^ (h >> 27);
+}
+
+static uint64_t key_hash(const struct event *e)
+{
+  return mix(e->key[0] ^ (e->key[1] * 0x9e3779b97f4a7c15ULL) ^ e->key_kind);
+}
+
+static void filter_init(struct filter *f, size_t n)
+{
+  size_t bits = 4096;
+
+  while (bits < 32 * n)
+    bits *= 2;
+  f->bits = xcalloc(bits / 64, sizeof(*f->bits));
+  f->mask = bits - 1;
+}
+
+static void filter_add(struct filter *f, uint64_t h)
+{
+  f->bits[(h & f->mask) >> 6] |= 1ULL << (h & 63);
+}
+
+static int filter_has(const struct filter *f, uint64_t h)
+{
+  return !!(f->bits[(h & f->mask) >> 6] & (1ULL << (h & 63)));
+}
+
+/* Index of the first event of a[0..n) after e in time order. */
+static size_t after(const struct event *a, size_t n, const struct event *e,
+                    struct strtab *st)
+{
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+
+    if (cmp_time(&a[mid], e, st) <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Appends base[from..to) to out at *k, leaving out the dropped ones
+ * (drop[] ascending, *di the next to consider). */
+static void copy_run(const struct event *base, size_t from, size_t to,
+                     const uint32_t *drop, size_t ndrop, size_t *di,
+                     struct event *out, size_t *k)
+{
+  while (from < to) {
+    size_t end = to;
+
+    while (*di < ndrop && drop[*di] < from)
+      (*di)++;
+    if (*di < ndrop && drop[*di] < to)
+      end = drop[*di];
+    memcpy(out + *k, base + from, (end - from) * sizeof(*out));
+    *k += end - from;
+    from = end < to ? end + 1 : to;
+  }
+}
+
+/* Which base events the new copies replace or drop (ascending), and
+ * which new copies lose to a base event (dead[]). */
+static size_t overlay_scan(struct dedup *d, const struct event *x, size_t nx,
+                           const uint64_t *side, size_t nside,
+                           const uint64_t *nonside, size_t nnon, uint8_t *dead,
+                           uint8_t *side_hit, uint32_t **drop)
+{
+  struct filter fk, fid;
+  size_t i, ndrop = 0, cap = 0;
+
+  filter_init(&fk, nx);
+  filter_init(&fid, nx);
+  for (i = 0; i < nx; i++) {
+    filter_add(&fk, key_hash(&x[i]));
+    if (is_msg(&x[i]))
+      filter_add(&fid, mix(x[i].key[0]));
+  }
+  *drop = NULL;
+  for (i = 0; i < d->n; i++) {
+    const struct event *b = &d->ev[i];
+    ptrdiff_t j = -1;
+
+    if (b->key_kind != EVENT_KEY_NONE && filter_has(&fk, key_hash(b)))
+      j = find_key(x, nx, b);
+    if (j >= 0) {
+      if (event_better(&x[j], b, &d->strs))
+        goto dropped; /* replaced by the new copy */
+      dead[j] = 1;
+    }
+    if (!is_msg(b) || !filter_has(&fid, mix(b->key[0])))
+      continue;
+    if (!(b->flags & EVENT_SIDECHAIN)) {
+      ptrdiff_t k = find_u64(side, nside, b->key[0]);
+
+      /* Equal ids sit together: mark them all. */
+      while (k > 0 && side[k - 1] == b->key[0])
+        k--;
+      while (k >= 0 && (size_t)k < nside && side[k] == b->key[0])
+        side_hit[k++] = 1;
+      continue;
+    }
+    if (find_u64(nonside, nnon, b->key[0]) < 0)
+      continue;
+    d->dropped_sidechain++;
+  dropped:
+    *drop = xgrow(*drop, &cap, ndrop + 1, sizeof(**drop));
+    (*drop)[ndrop++] = (uint32_t)i;
+  }
+  free(fid.bits);
+  free(fk.bits);
+  return ndrop;
 }
 
 void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
@@ -281,7 +398,8 @@ void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
   struct event *x, *merged;
   uint64_t *side, *nonside;
   uint8_t *dead, *side_hit;
-  size_t nx, nside, nnon, i, kept = 0, live = 0;
+  uint32_t *drop;
+  size_t nx, nside, nnon, ndrop, i, live = 0, at = 0, di = 0, k = 0;
 
   if (!n)
     return;
@@ -294,38 +412,17 @@ void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
   nnon = msg_ids(x, nx, 0, nonside);
   dead = xcalloc(nx, 1);
   side_hit = xcalloc(nside + 1, 1);
-  for (i = 0; i < d->n; i++) {
-    const struct event *b = &d->ev[i];
-    ptrdiff_t j = b->key_kind == EVENT_KEY_NONE ? -1 : find_key(x, nx, b);
-
-    if (j >= 0) {
-      if (event_better(&x[j], b, &d->strs))
-        continue; /* replaced by the new copy */
-      dead[j] = 1;
-    }
-    if (is_msg(b) && !(b->flags & EVENT_SIDECHAIN)) {
-      ptrdiff_t k = find_u64(side, nside, b->key[0]);
-
-      /* Equal ids sit together: mark them all. */
-      while (k > 0 && side[k - 1] == b->key[0])
-        k--;
-      while (k >= 0 && (size_t)k < nside && side[k] == b->key[0])
-        side_hit[k++] = 1;
-    } else if (is_msg(b) && find_u64(nonside, nnon, b->key[0]) >= 0) {
-      d->dropped_sidechain++;
-      continue;
-    }
-    d->ev[kept++] = *b;
-  }
+  ndrop =
+      overlay_scan(d, x, nx, side, nside, nonside, nnon, dead, side_hit, &drop);
   for (i = 0; i < nx; i++) {
     const struct event *e = &x[i];
 
     if (dead[i])
       continue;
     if (is_msg(e) && (e->flags & EVENT_SIDECHAIN)) {
-      ptrdiff_t k = find_u64(side, nside, e->key[0]);
+      ptrdiff_t s = find_u64(side, nside, e->key[0]);
 
-      if (find_u64(nonside, nnon, e->key[0]) >= 0 || side_hit[k]) {
+      if (find_u64(nonside, nnon, e->key[0]) >= 0 || side_hit[s]) {
         d->dropped_sidechain++;
         continue;
       }
@@ -334,15 +431,24 @@ void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
   }
   if (live > 1)
     qsort_r(x, live, sizeof(*x), cmp_time, &d->strs);
-  merged = xmalloc((kept + live + 1) * sizeof(*merged));
-  merge_time(d->ev, kept, x, live, merged, &d->strs);
+  /* One copy: runs of the set between the new copies' places. */
+  merged = xmalloc((d->n - ndrop + live + 1) * sizeof(*merged));
+  for (i = 0; i < live; i++) {
+    size_t to = after(d->ev, d->n, &x[i], &d->strs);
+
+    copy_run(d->ev, at, to, drop, ndrop, &di, merged, &k);
+    merged[k++] = x[i];
+    at = to;
+  }
+  copy_run(d->ev, at, d->n, drop, ndrop, &di, merged, &k);
   if (!d->ev_borrowed)
     free(d->ev);
   d->ev_borrowed = 0;
   d->ev = merged;
-  d->n = kept + live;
-  d->cap = kept + live + 1;
+  d->n = k;
+  d->cap = d->n + 1;
   d->copies += n;
+  free(drop);
   free(side_hit);
   free(dead);
   free(nonside);
