@@ -20,7 +20,7 @@
  */
 
 #define IDX_MAGIC "TOKMIDX\n"
-#define IDX_VERSION 1u
+#define IDX_VERSION 2u
 #define IDX_ALIGN 8u
 
 struct idx_header {
