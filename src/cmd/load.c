@@ -280,6 +280,8 @@ static int load_indexed(struct loaded *l, const struct scan_opts *so,
   struct err e = ERR_INIT;
   int r;
 
+  if (!l->disc.nroots)
+    return -1; /* no transcripts: nothing worth an index */
   memset(&io, 0, sizeof(io));
   io.scan = *so;
   io.now_ms = app->now_ms;

@@ -18,7 +18,8 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-/* Journal copies beyond this (plus a quarter of the base) mean a rewrite. */
+/* Journal copies beyond this plus an eighth of the base's copies mean a
+ * rewrite: each run overlays the whole journal. */
 #define JOURNAL_MIN 4096
 
 void index_stats_init(struct index_stats *is)
@@ -496,6 +497,11 @@ static void lock(int fd, int op)
     ;
 }
 
+static int journal_full(const struct ix *x, size_t more)
+{
+  return x->njcopies + more > JOURNAL_MIN + (x->nwin + x->nbcopies) / 8;
+}
+
 /* Under the write lock: reads what changed and updates the index. */
 static int update(const struct discover *d, const struct index_opts *o,
                   const struct buf *roots, struct scan_result *r,
@@ -516,7 +522,7 @@ static int update(const struct discover *d, const struct index_opts *o,
     ix_init(&x);
   }
   plan_make(&x, d, &p);
-  whole = st != IX_OK || p.nreread || x.njcopies > JOURNAL_MIN + x.nbcopies / 4;
+  whole = st != IX_OK || p.nreread || journal_full(&x, 0);
   if (whole && st == IX_OK && copies_sound(&x)) {
     /* Copies damaged where only a rebuild reads them: start afresh. */
     is->rebuilt = INDEX_CORRUPT;
@@ -535,7 +541,7 @@ static int update(const struct discover *d, const struct index_opts *o,
   is->files_reread = p.nreread;
   if (!p.dirty) {
     result_overlay(r, &x, NULL);
-  } else if (whole || x.njcopies + u.ncopies > JOURNAL_MIN + x.nbcopies / 4) {
+  } else if (whole || journal_full(&x, u.ncopies)) {
     is->compacted = 1;
     if (compact(&x, &u, is->path.data, roots->data, o->now_ms, r, &we))
       buf_addf(&r->warnings, "cannot update the index: %s\n", we.msg);
