@@ -28,7 +28,7 @@ void idx_header_make(struct buf *out, int64_t now_ms)
 
 int idx_header_check(const struct idx_header *h)
 {
-  if (memcmp(h->magic, IDX_MAGIC, sizeof(h->magic)) ||
+  if (memcmp(h->magic, IDX_MAGIC, sizeof(h->magic)) != 0 ||
       h->version != IDX_VERSION || h->endian != ENDIAN_MARK ||
       h->event_size != sizeof(struct event) ||
       h->file_size != sizeof(struct idx_file))

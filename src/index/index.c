@@ -476,7 +476,7 @@ static enum ix_status ix_open(const char *path, const struct buf *roots,
   st = ix_read(x, fd);
   close(fd);
   if (st == IX_OK && (x->roots.len != roots->len ||
-                      memcmp(x->roots.data, roots->data, roots->len)))
+                      memcmp(x->roots.data, roots->data, roots->len) != 0))
     st = IX_CORRUPT;
   return st;
 }

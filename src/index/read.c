@@ -183,8 +183,8 @@ enum ix_status ix_read(struct ix *x, int fd)
   }
   memcpy(&hd, x->map, sizeof(hd));
   if (idx_header_check(&hd))
-    return memcmp(hd.magic, IDX_MAGIC, sizeof(hd.magic)) ? IX_CORRUPT
-                                                         : IX_STALE;
+    return memcmp(hd.magic, IDX_MAGIC, sizeof(hd.magic)) != 0 ? IX_CORRUPT
+                                                              : IX_STALE;
   x->created_ms = hd.created_ms;
   for (;;) {
     struct idx_seg_head h;
