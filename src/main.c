@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"projects", cmd_report, "usage per project (git repository)"},
     {"models", cmd_report, "usage per model"},
     {"blocks", cmd_blocks, "5-hour billing windows"},
+    {"live", cmd_live, "full-screen monitor of the active block"},
     {"demo", cmd_demo, "write a synthetic transcript corpus"},
 };
 
