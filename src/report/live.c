@@ -518,6 +518,8 @@ static void models_part(struct part *p, const struct live_view *v, unsigned max,
     return;
   if (rows > max - 2)
     rows = max - 3; /* leaving a line for "+N more" */
+  if (!rows)
+    return;
   blank_line(p, v);
   line_begin(&l, p, v);
   namew = name_cols(&l);

@@ -74,10 +74,12 @@ static void line_of(const struct live_view *v, unsigned i, char *out, size_t n)
   size_t len;
 
   assert_int_equal(live_render(v, &b), 0);
-  p = b.data;
-  while (i-- && p)
-    p = (p = strchr(p, '\n')) ? p + 1 : NULL;
-  assert_non_null(p);
+  for (p = b.data; i > 0; i--) {
+    const char *nl = strchr(p, '\n');
+
+    assert_true(nl && nl[1]); /* the frame has line i */
+    p = nl ? nl + 1 : p + strlen(p);
+  }
   len = strcspn(p, "\n");
   assert_true(len < n);
   memcpy(out, p, len);
