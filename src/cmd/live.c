@@ -92,8 +92,10 @@ static void usage(FILE *f)
           "  -z, --timezone ZONE    IANA zone for times and today (default: "
           "local)\n"
           "  -p, --project NAME     only this project (git repository name)\n"
-          "  -m, --mode MODE        auto, calculate or display (see "
-          "'tokmeter --help')\n"
+          "  -m, --mode MODE        auto (costUSD if recorded, else "
+          "computed),\n"
+          "                         calculate (always computed), display "
+          "(recorded only)\n"
           "      --claude-dir DIR   read this Claude config or projects dir "
           "(repeatable)\n"
           "      --prices FILE      price overrides\n"
@@ -204,10 +206,14 @@ static int64_t mono_ms(void)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The clock: TOKMETER_NOW (or the real time) at start, then advancing. */
+/*
+ * The clock: TOKMETER_NOW (or the real time) at start, advancing in whole
+ * seconds, so that redraws a second apart show every second once and a
+ * pinned start shows exactly.
+ */
 static int64_t live_now(const struct live *lv)
 {
-  return lv->now0 + (mono_ms() - lv->mono0);
+  return lv->now0 + (mono_ms() - lv->mono0) / 1000 * 1000;
 }
 
 /* Sums today's usage (in the report's zone) from the loaded events. */
@@ -682,6 +688,9 @@ int cmd_live(int argc, char **argv, struct app *app)
   buf_init(&lv.cache, 0);
   r = load_all(lv.d.l, &ro, app);
   if (r == EXIT_OK) {
+    /* Notes on skipped lines would land on the screen: only in text. */
+    if (!app->out_tty || lo.once)
+      load_print_notes(lv.d.l, &ro, app);
     derive(&lv);
     r = monitor(&lv);
   }
