@@ -34,6 +34,7 @@ enum { OPT_TOKEN_LIMIT = OPT_FIRST_COMMAND_OPT, OPT_INTERVAL, OPT_ONCE };
 #define UNWATCHED_MS 2000 /* and this often when inotify cannot help */
 #define UNWATCHED_NOTE "rescanning every 2 s"
 #define SETTLE_MS 100 /* a burst of writes is read once */
+#define GAP_MS 1000   /* and changes are read at most once a second */
 
 /* In: alternate screen, cursor hidden, no line wrap, cleared. Out: back. */
 #define TERM_ENTER "\x1b[?1049h\x1b[?25l\x1b[?7l\x1b[2J"
@@ -557,9 +558,15 @@ static int on_keys(struct live *lv, int64_t *due)
   return 0;
 }
 
+/* The earlier of a and b, where b == 0 means "not set". */
 static int64_t earliest(int64_t a, int64_t b)
 {
   return b && b < a ? b : a;
+}
+
+static int64_t later(int64_t a, int64_t b)
+{
+  return a > b ? a : b;
 }
 
 /* Draws, reads and waits until q, a signal, --once or a write error. */
@@ -567,6 +574,7 @@ static int run(struct live *lv)
 {
   int64_t rescan = lv->watched ? RESCAN_MS : UNWATCHED_MS;
   int64_t t = mono_ms(), next_draw = t, next_scan = t + rescan, due = 0;
+  int64_t last_read = t;
   int redraw = 1, first = 1;
 
   for (;;) {
@@ -578,6 +586,7 @@ static int run(struct live *lv)
     if ((due && t >= due) || t >= next_scan) {
       reload(lv);
       due = 0;
+      last_read = mono_ms();
       next_scan = t + rescan;
       redraw = 1;
     }
@@ -609,7 +618,7 @@ static int run(struct live *lv)
         return EXIT_OK;
       else if (q->fd == watch_fd(&lv->w) && q->revents && watch_drain(&lv->w) &&
                !due)
-        due = mono_ms() + SETTLE_MS;
+        due = later(mono_ms() + SETTLE_MS, last_read + GAP_MS);
     }
     if (lv->quit_signal)
       return EXIT_OK;
