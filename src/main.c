@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"models", cmd_report, "usage per model"},
     {"blocks", cmd_blocks, "5-hour billing windows"},
     {"statusline", cmd_statusline, "one line for Claude Code's status bar"},
+    {"live", cmd_live, "full-screen monitor of the active block"},
     {"demo", cmd_demo, "write a synthetic transcript corpus"},
     {"cache", cmd_cache, "show or clear the index (info, clear)"},
 };

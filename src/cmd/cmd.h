@@ -35,6 +35,7 @@ struct app {
 
 int cmd_report(int argc, char **argv, struct app *app); /* daily ... models */
 int cmd_blocks(int argc, char **argv, struct app *app);
+int cmd_live(int argc, char **argv, struct app *app);
 int cmd_demo(int argc, char **argv, struct app *app);
 int cmd_cache(int argc, char **argv, struct app *app);
 int cmd_statusline(int argc, char **argv, struct app *app);

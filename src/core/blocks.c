@@ -23,8 +23,10 @@ void block_list_release(struct block_list *bl)
 {
   size_t i;
 
-  for (i = 0; i < bl->n; i++)
+  for (i = 0; i < bl->n; i++) {
     free(bl->v[i].models);
+    free(bl->v[i].sums);
+  }
   free(bl->v);
   strtab_release(&bl->names);
   memset(bl, 0, sizeof(*bl));
@@ -40,16 +42,22 @@ static struct block *push(struct block_list *bl)
   return b;
 }
 
-static void add_model(struct block *b, uint32_t name)
+/* The index of name in b->models, added (with zero sums) if new. */
+static size_t add_model(struct block *b, uint32_t name)
 {
-  size_t i;
+  size_t i, cap;
 
   for (i = 0; i < b->nmodels; i++)
     if (b->models[i] == name)
-      return;
+      return i;
+  cap = b->capmodels;
   b->models =
       xgrow(b->models, &b->capmodels, b->nmodels + 1, sizeof(*b->models));
-  b->models[b->nmodels++] = name;
+  if (b->capmodels != cap)
+    b->sums = xrealloc(b->sums, b->capmodels * sizeof(*b->sums));
+  memset(&b->sums[b->nmodels], 0, sizeof(*b->sums));
+  b->models[b->nmodels] = name;
+  return b->nmodels++;
 }
 
 static void add_event(struct block_list *bl, struct block *b,
@@ -70,8 +78,14 @@ static void add_event(struct block_list *bl, struct block *b,
     b->unpriced_tokens += tokens_total(&ev->tok);
   if (!b->limit_reset && ev->limit_reset)
     b->limit_reset = ev->limit_reset;
-  if (model)
-    add_model(b, model);
+  if (model) {
+    size_t k = add_model(b, model); /* may move b->sums */
+    struct block_model *m = &b->sums[k];
+
+    tokens_add(&m->tok, &ev->tok);
+    m->cost += cost;
+    m->calls++;
+  }
 }
 
 void blocks_build(struct block_list *bl, const struct dedup *set,
@@ -121,10 +135,23 @@ void blocks_build(struct block_list *bl, const struct dedup *set,
     }
     add_event(bl, &bl->v[cur], ev, &set->strs, f->pricer, &tmp);
   }
-  if (cur != SIZE_MAX && now_ms - bl->v[cur].last_ms < duration_ms &&
-      now_ms < bl->v[cur].end_ms)
-    bl->v[cur].is_active = 1;
+  blocks_set_now(bl, duration_ms, now_ms);
   buf_release(&tmp);
+}
+
+void blocks_set_now(struct block_list *bl, int64_t duration_ms, int64_t now_ms)
+{
+  struct block *last = NULL;
+  size_t i;
+
+  /* The open block is the last non-gap one: a gap can sort after it. */
+  for (i = 0; i < bl->n; i++) {
+    bl->v[i].is_active = 0;
+    if (!bl->v[i].is_gap)
+      last = &bl->v[i];
+  }
+  if (last && now_ms - last->last_ms < duration_ms && now_ms < last->end_ms)
+    last->is_active = 1;
 }
 
 void block_burn_rate(const struct block *b, struct burn_rate *out)

@@ -17,6 +17,13 @@
  * block is active while `now` is within `duration` of its last event and
  * before its end.
  */
+/* The calls of one model inside a block. */
+struct block_model {
+  struct tokens tok;
+  double cost;
+  uint64_t calls;
+};
+
 struct block {
   int64_t start_ms, end_ms;
   int64_t first_ms, last_ms; /* first and last event (0 in a gap) */
@@ -25,8 +32,9 @@ struct block {
   struct tokens tok;
   double cost;
   uint64_t unpriced_tokens;
-  int64_t limit_reset; /* unix seconds, 0 if none */
-  uint32_t *models;    /* names (blocks.names), first-use order */
+  int64_t limit_reset;      /* unix seconds, 0 if none */
+  uint32_t *models;         /* names (blocks.names), first-use order */
+  struct block_model *sums; /* sums[i]: the calls of models[i] */
   size_t nmodels, capmodels;
 };
 
@@ -58,6 +66,14 @@ void block_list_release(struct block_list *bl);
 void blocks_build(struct block_list *bl, const struct dedup *set,
                   const struct project_map *pm, const struct agg_filter *f,
                   int64_t duration_ms, int64_t now_ms);
+
+/*
+ * Marks the open block (the last one that is not a gap) active if now_ms is
+ * within duration_ms of its last event and before its end, and every other
+ * block inactive: blocks_build's rule, for a list built earlier and shown
+ * later (a live view).
+ */
+void blocks_set_now(struct block_list *bl, int64_t duration_ms, int64_t now_ms);
 
 void block_burn_rate(const struct block *b, struct burn_rate *out);
 void block_projection(const struct block *b, int64_t now_ms,
