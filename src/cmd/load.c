@@ -249,8 +249,9 @@ static int load_prices(struct loaded *l, struct report_opts *ro,
   return EXIT_OK;
 }
 
+/* Resolves the roots; walks them too unless the index will (walk = 0). */
 static int load_sources(struct loaded *l, struct report_opts *ro,
-                        struct app *app)
+                        struct app *app, int walk)
 {
   struct discover_env env;
   struct err e = ERR_INIT;
@@ -261,17 +262,17 @@ static int load_sources(struct loaded *l, struct report_opts *ro,
   env.config_dir = getenv("CLAUDE_CONFIG_DIR");
   env.xdg_config = getenv("XDG_CONFIG_HOME");
   env.home = app->home;
-  if (discover_roots(&l->disc, &env, &e) || discover_files(&l->disc, &e)) {
+  if (discover_roots(&l->disc, &env, &e) ||
+      (walk && discover_files(&l->disc, &e))) {
     cmd_error(app, "%s", e.msg);
     return EXIT_ERROR;
   }
-  if (l->disc.nwarnings)
-    warn_lines(app, &l->disc.warnings);
   return EXIT_OK;
 }
 
-/* The scan through the index. -1 (after a warning) when the cache
- * cannot be used: the caller then reads every file. */
+/* The walk and the scan through the index. -1 (after a warning) when
+ * the cache cannot be used: the files are then discovered, and the
+ * caller reads every one. */
 static int load_indexed(struct loaded *l, const struct scan_opts *so,
                         struct app *app)
 {
@@ -280,15 +281,16 @@ static int load_indexed(struct loaded *l, const struct scan_opts *so,
   struct err e = ERR_INIT;
   int r;
 
-  if (!l->disc.nroots)
-    return -1; /* no transcripts: nothing worth an index */
+  if (!l->disc.nroots ||
+      index_dir(&dir, getenv("XDG_CACHE_HOME"), app->home, &e)) {
+    /* No transcripts, or no place for a cache: not worth a warning. */
+    discover_files(&l->disc, NULL);
+    buf_release(&dir);
+    return -1;
+  }
   memset(&io, 0, sizeof(io));
   io.scan = *so;
   io.now_ms = app->now_ms;
-  if (index_dir(&dir, getenv("XDG_CACHE_HOME"), app->home, &e)) {
-    buf_release(&dir);
-    return -1; /* no place for a cache: not worth a warning */
-  }
   io.dir = dir.data;
   r = index_run(&l->disc, &io, &l->scan, &l->index, &e);
   buf_release(&dir);
@@ -335,7 +337,8 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   if ((r = load_prices(l, ro, app)))
     return r;
   l->t_setup_us = mono_us() - t0 * 1000;
-  if ((r = load_sources(l, ro, app)))
+  /* With the index, the walk happens inside index_run(). */
+  if ((r = load_sources(l, ro, app, ro->no_cache)))
     return r;
   l->t_discover_us = mono_us() - t0 * 1000;
   memset(&so, 0, sizeof(so));
@@ -352,6 +355,8 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
     cmd_error(app, "%s", e.msg);
     return EXIT_ERROR;
   }
+  if (l->disc.nwarnings)
+    warn_lines(app, &l->disc.warnings);
   if (l->scan.warnings.len)
     warn_lines(app, &l->scan.warnings);
   l->t_scan_us = mono_us() - t0 * 1000;
@@ -375,11 +380,11 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   l->elapsed_ms = mono_ms() - t0;
   if (getenv("TOKMETER_TIMING"))
     fprintf(app->err,
-            "tokmeter: timing: setup %lld us, discover %lld us, %s %lld us, "
+            "tokmeter: timing: setup %lld us, roots%s %lld us, %s %lld us, "
             "projects and pricer %lld us\n",
-            (long long)l->t_setup_us,
+            (long long)l->t_setup_us, l->cached ? "" : " and walk",
             (long long)(l->t_discover_us - l->t_setup_us),
-            l->cached ? "index" : "scan",
+            l->cached ? "walk and index" : "scan",
             (long long)(l->t_scan_us - l->t_discover_us),
             (long long)(mono_us() - t0 * 1000 - l->t_scan_us));
   return EXIT_OK;

@@ -6,6 +6,7 @@
 
 #include "core/event.h"
 #include "index/format.h"
+#include "source/discover.h"
 #include "util/hash.h"
 #include "util/banned.h"
 
@@ -189,4 +190,34 @@ int idx_strings_load(struct strtab *st, const struct idx_seg_head *head,
       return -1;
   }
   return 0;
+}
+
+void idx_seg_dirs(struct buf *out, const struct discover_dir *dirs, size_t n,
+                  int listed_only)
+{
+  struct buf p = BUF_INIT;
+  uint32_t count = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    const struct discover_dir *d = &dirs[i];
+    struct idx_dir_head h;
+
+    if (listed_only && !d->listed)
+      continue;
+    memset(&h, 0, sizeof(h));
+    h.dev = d->dev;
+    h.ino = d->ino;
+    h.mtime_ns = d->mtime_ns;
+    h.path_len = (uint32_t)strlen(d->path);
+    h.names_len = (uint32_t)d->names_len;
+    buf_add(&p, &h, sizeof(h));
+    buf_add(&p, d->path, h.path_len + 1);
+    buf_add(&p, d->names, d->names_len);
+    buf_addrep(&p, 0, pad_of(p.len));
+    count++;
+  }
+  if (count)
+    idx_seg_add(out, SEG_DIRS, count, p.data, p.len);
+  buf_release(&p);
 }

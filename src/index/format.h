@@ -42,6 +42,8 @@ enum idx_seg_kind {
                     SEG_WINNERS, which are copies too) */
   SEG_ISSUES,    /* struct idx_issue: skipped lines, for --verbose */
   SEG_META,      /* struct idx_meta */
+  SEG_DIRS,      /* directories as last listed: struct idx_dir_head, the
+                    path, a NUL, the names (discover.h), padding to 8 */
   SEG_BASE_END   /* empty: the base is complete */
 };
 
@@ -73,6 +75,14 @@ struct idx_file {
   uint64_t blank, malformed, bad_utf8, too_long, records, truncated;
   uint32_t open_tail; /* the last line has no newline but was counted */
   uint32_t pad;
+};
+
+/* Head of one directory record in SEG_DIRS. */
+struct idx_dir_head {
+  uint64_t dev, ino;
+  int64_t mtime_ns;
+  uint32_t path_len;  /* bytes of the path, without its NUL */
+  uint32_t names_len; /* bytes of the names, NULs included */
 };
 
 /* A skipped line, by string id of its file. */
@@ -112,6 +122,12 @@ int idx_seg_next(const unsigned char *data, size_t len, size_t *pos,
 /* 0 when the payload's hash matches its head. */
 int idx_seg_verify(const struct idx_seg_head *head,
                    const unsigned char *payload);
+
+/* Appends the directories (those listed this walk, or all) as one
+ * SEG_DIRS segment; nothing when none qualify. */
+struct discover_dir;
+void idx_seg_dirs(struct buf *out, const struct discover_dir *dirs, size_t n,
+                  int listed_only);
 
 /* Interns a SEG_STRINGS payload into st; -1 if malformed or if a string
  * is already there (ids would shift). */

@@ -37,6 +37,7 @@ void index_stats_release(struct index_stats *is)
 
 /* What this run must do, per discovered file. */
 struct plan {
+  size_t ndirs_new;     /* directories listed that the index lacks */
   uint64_t *start;      /* UINT64_MAX: nothing to read */
   uint64_t *start_line; /* lines before start */
   uint8_t *reread;      /* read from the start: old copies void */
@@ -68,6 +69,24 @@ static int grew_only(const struct source_file *f, const struct idx_file *rec)
   if (rec->open_tail || f->size < rec->size)
     return 0;
   return !scan_tail_check(f->path, rec->end, &c) && c == rec->check;
+}
+
+static const struct discover_dir *find_dir(const struct ix *x, const char *path)
+{
+  size_t lo = 0, hi = x->ndirs;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(x->dirs[mid].path, path);
+
+    if (!c)
+      return &x->dirs[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
 }
 
 /*
@@ -107,6 +126,21 @@ static void plan_make(struct ix *x, const struct discover *d, struct plan *p)
     }
     p->nscan++;
     p->dirty = 1;
+  }
+  /* Directories this walk had to read and the index does not have as
+   * they are now: recording them spares the next run reading them. */
+  for (i = 0; i < d->ndirs; i++) {
+    const struct discover_dir *w = &d->dirs[i], *m;
+
+    if (!w->listed)
+      continue;
+    m = find_dir(x, w->path);
+    if (!m || m->dev != w->dev || m->ino != w->ino ||
+        m->mtime_ns != w->mtime_ns || m->names_len != w->names_len ||
+        memcmp(m->names, w->names, w->names_len) != 0) {
+      p->ndirs_new++;
+      p->dirty = 1;
+    }
   }
   for (i = 0; i < x->nfiles; i++)
     if (!seen[i] && x->files[i].state == IDX_LIVE) {
@@ -389,9 +423,9 @@ static int is_void(const struct update *u, uint32_t path)
 }
 
 /* Rebuilds the set from every copy and writes a new base. */
-static int compact(struct ix *x, struct update *u, const char *path,
-                   const char *roots, int64_t now_ms, struct scan_result *r,
-                   struct err *e)
+static int compact(struct ix *x, struct update *u, const struct discover *d,
+                   const char *path, const char *roots, int64_t now_ms,
+                   struct scan_result *r, struct err *e)
 {
   struct ixr_source src[4];
   struct ixw_base_in in;
@@ -423,6 +457,8 @@ static int compact(struct ix *x, struct update *u, const char *path,
   in.ncopies = nlosers;
   in.issues = x->issues;
   in.nissues = x->nissues;
+  in.dirs = d->dirs;
+  in.ndirs = d->ndirs;
   in.meta.dropped_sidechain = w.dropped_sidechain;
   in.now_ms = now_ms;
   /* Only calls of deleted transcripts cannot be read again: without
@@ -437,8 +473,8 @@ static int compact(struct ix *x, struct update *u, const char *path,
 }
 
 /* Appends what the scan found to the journal. */
-static int journal(struct ix *x, const struct update *u, const char *path,
-                   struct err *e)
+static int journal(struct ix *x, const struct update *u,
+                   const struct discover *d, const char *path, struct err *e)
 {
   struct buf segs = BUF_INIT;
   struct idx_file *files = xmalloc((x->nfiles + 1) * sizeof(*files));
@@ -457,6 +493,7 @@ static int journal(struct ix *x, const struct update *u, const char *path,
   if (u->nissues)
     idx_seg_add(&segs, SEG_ISSUES, (uint32_t)u->nissues, u->issues,
                 u->nissues * sizeof(*u->issues));
+  idx_seg_dirs(&segs, d->dirs, d->ndirs, 1);
   rc = ixw_journal(path, x->valid_end, &segs, e);
   add_issues(x, u->issues, u->nissues);
   free(files);
@@ -543,10 +580,10 @@ static int update(const struct discover *d, const struct index_opts *o,
     result_overlay(r, &x, NULL);
   } else if (whole || journal_full(&x, u.ncopies)) {
     is->compacted = 1;
-    if (compact(&x, &u, is->path.data, roots->data, o->now_ms, r, &we))
+    if (compact(&x, &u, d, is->path.data, roots->data, o->now_ms, r, &we))
       buf_addf(&r->warnings, "cannot update the index: %s\n", we.msg);
   } else {
-    if (journal(&x, &u, is->path.data, &we))
+    if (journal(&x, &u, d, is->path.data, &we))
       buf_addf(&r->warnings, "cannot update the index: %s\n", we.msg);
     result_overlay(r, &x, &u);
   }
@@ -558,14 +595,14 @@ out:
   return rc;
 }
 
-int index_run(const struct discover *d, const struct index_opts *o,
+int index_run(struct discover *d, const struct index_opts *o,
               struct scan_result *r, struct index_stats *is, struct err *e)
 {
   struct buf roots = BUF_INIT, lockp = BUF_INIT;
   struct ix x;
   struct plan p;
   size_t i;
-  int fd, rc = 0;
+  int fd = -1, rc = 0, walked = 0, sound;
 
   for (i = 0; i < d->nroots; i++) {
     buf_adds(&roots, d->roots[i]);
@@ -574,8 +611,8 @@ int index_run(const struct discover *d, const struct index_opts *o,
   buf_reset(&is->path);
   buf_addf(&is->path, "%s/index", o->dir);
   if (index_dir_make(is->path.data, e)) {
-    buf_release(&roots);
-    return ERR_IO;
+    rc = ERR_IO;
+    goto out;
   }
   buf_addf(&is->path, "/%016llx",
            (unsigned long long)hash64(roots.data, roots.len, 0x1de5));
@@ -587,9 +624,19 @@ int index_run(const struct discover *d, const struct index_opts *o,
         err_set(e, ERR_IO, "cannot open '%s': %s", lockp.data, strerror(errno));
     goto out;
   }
-  /* Most runs find nothing new: they only read, sharing the lock. */
+  /* Most runs find nothing new: they only read, sharing the lock. The
+   * walk lists only directories the index has not seen as they are. */
   lock(fd, LOCK_SH);
-  if (ix_open(is->path.data, &roots, &x) == IX_OK) {
+  sound = ix_open(is->path.data, &roots, &x) == IX_OK;
+  if (sound) {
+    d->memo = x.dirs;
+    d->nmemo = x.ndirs;
+  }
+  discover_files(d, NULL);
+  walked = 1;
+  d->memo = NULL;
+  d->nmemo = 0;
+  if (sound) {
     plan_make(&x, d, &p);
     if (!p.dirty) {
       result_overlay(r, &x, NULL);
@@ -606,8 +653,12 @@ int index_run(const struct discover *d, const struct index_opts *o,
   rc = update(d, o, &roots, r, is, e);
 unlock:
   lock(fd, LOCK_UN);
-  close(fd);
 out:
+  /* Whatever failed, the caller gets the files to read without us. */
+  if (!walked)
+    discover_files(d, NULL);
+  if (fd >= 0)
+    close(fd);
   buf_release(&lockp);
   buf_release(&roots);
   return rc;

@@ -57,14 +57,16 @@ void index_stats_init(struct index_stats *is);
 void index_stats_release(struct index_stats *is);
 
 /*
- * Fills r as scan_run() would for d (a finished set, statistics, issues of
- * live files, warnings) plus the calls of deleted files, reading only
- * what changed, and brings the index up to date. Safe to run from several
- * processes at once (flock): readers share, one writer updates. A damaged
- * or foreign index is rebuilt (is->rebuilt says so). Errors are about the
- * cache directory; the caller may then fall back to scan_run().
+ * Walks d (its roots resolved, its files not yet discovered: the index
+ * knows which directories need no listing), then fills r as scan_run()
+ * would (a finished set, statistics, issues of live files, warnings) plus
+ * the calls of deleted files, reading only what changed, and brings the
+ * index up to date. d's files are discovered even when it fails. Safe to run
+ * from several processes at once (flock): readers share, one writer updates. A
+ * damaged or foreign index is rebuilt (is->rebuilt says so). Errors are about
+ * the cache directory; the caller may then fall back to scan_run().
  */
-int index_run(const struct discover *d, const struct index_opts *o,
+int index_run(struct discover *d, const struct index_opts *o,
               struct scan_result *r, struct index_stats *is, struct err *e);
 
 /* One index file, for `tokmeter cache info`. */

@@ -8,6 +8,7 @@
 
 #include "core/event.h"
 #include "index/format.h"
+#include "source/discover.h"
 #include "util/buf.h"
 #include "util/strtab.h"
 
@@ -41,6 +42,8 @@ struct ix {
   size_t nissues, icap;
   size_t journal_segments;
   struct idx_meta meta;
+  struct discover_dir *dirs; /* views into the mapping, sorted by path */
+  size_t ndirs, dcap;
 };
 
 void ix_init(struct ix *x);
@@ -55,6 +58,9 @@ struct idx_file *ix_file(struct ix *x, uint32_t path);
 
 /* Adds f, or replaces the record of the same path. */
 void ix_put_file(struct ix *x, const struct idx_file *f);
+
+/* Sorts x->dirs by path, keeping the newest record of each. */
+void ix_dirs_finish(struct ix *x);
 
 /* 0 when every string id of ev[0..n) exists in x->strs. */
 int ix_events_valid(const struct ix *x, const struct event *ev, size_t n);

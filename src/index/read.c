@@ -28,6 +28,7 @@ void ix_release(struct ix *x)
   free(x->file_at);
   free(x->jcopies);
   free(x->issues);
+  free(x->dirs);
   memset(x, 0, sizeof(*x));
 }
 
@@ -106,6 +107,67 @@ static int load_issues(struct ix *x, const struct idx_seg_head *h,
   return 0;
 }
 
+static int load_dirs(struct ix *x, const struct idx_seg_head *h,
+                     const unsigned char *p)
+{
+  size_t at = 0, len = (size_t)h->len;
+  uint32_t i;
+
+  for (i = 0; i < h->count; i++) {
+    struct idx_dir_head d;
+    struct discover_dir *r;
+    const char *path;
+    size_t rec;
+
+    if (len - at < sizeof(d))
+      return -1;
+    memcpy(&d, p + at, sizeof(d));
+    rec = sizeof(d) + (size_t)d.path_len + 1 + d.names_len;
+    if (rec > len - at)
+      return -1;
+    path = (const char *)p + at + sizeof(d);
+    if (path[d.path_len] != 0 ||
+        (d.names_len && path[d.path_len + d.names_len] != 0))
+      return -1;
+    x->dirs = xgrow(x->dirs, &x->dcap, x->ndirs + 1, sizeof(*x->dirs));
+    r = &x->dirs[x->ndirs++];
+    memset(r, 0, sizeof(*r));
+    r->path = path;
+    r->names = path + d.path_len + 1;
+    r->names_len = d.names_len;
+    r->dev = d.dev;
+    r->ino = d.ino;
+    r->mtime_ns = d.mtime_ns;
+    r->listed = (int)x->ndirs; /* arrival order, until ix_dirs_finish */
+    at += rec + (IDX_ALIGN - rec % IDX_ALIGN) % IDX_ALIGN;
+  }
+  return 0;
+}
+
+static int cmp_dir_newest(const void *pa, const void *pb)
+{
+  const struct discover_dir *a = pa, *b = pb;
+  int c = strcmp(a->path, b->path);
+
+  if (c)
+    return c;
+  return a->listed > b->listed ? -1 : a->listed < b->listed;
+}
+
+void ix_dirs_finish(struct ix *x)
+{
+  size_t i, out = 0;
+
+  if (x->ndirs > 1)
+    qsort(x->dirs, x->ndirs, sizeof(*x->dirs), cmp_dir_newest);
+  for (i = 0; i < x->ndirs; i++)
+    if (!out || strcmp(x->dirs[out - 1].path, x->dirs[i].path) != 0) {
+      x->dirs[out] = x->dirs[i];
+      x->dirs[out++].listed = 0;
+    }
+  x->ndirs = out;
+}
+
 static int events_of(const struct idx_seg_head *h, const unsigned char *p,
                      const struct event **ev, size_t *n)
 {
@@ -133,6 +195,8 @@ static int load_seg(struct ix *x, const struct idx_seg_head *h,
     return load_files(x, h, p);
   case SEG_ISSUES:
     return load_issues(x, h, p);
+  case SEG_DIRS:
+    return load_dirs(x, h, p);
   case SEG_META:
     if (!base || h->len != sizeof(x->meta))
       return -1;
@@ -216,5 +280,6 @@ enum ix_status ix_read(struct ix *x, int fd)
   x->valid_end = pos;
   x->nstr_saved = x->strs.n;
   memset(x->touched, 0, x->nfiles);
+  ix_dirs_finish(x);
   return IX_OK;
 }

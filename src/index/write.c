@@ -51,6 +51,7 @@ int ixw_base(const char *path, const struct ixw_base_in *in, struct err *e)
   idx_header_make(&head, in->now_ms);
   idx_seg_add(&head, SEG_ROOTS, 1, in->roots, strlen(in->roots));
   idx_seg_strings(&head, in->strs, 1);
+  idx_seg_dirs(&head, in->dirs, in->ndirs, 0);
   ok = write(fd, head.data, head.len) == (ssize_t)head.len &&
        !idx_seg_write(fd, SEG_FILES, (uint32_t)in->nfiles, in->files,
                       in->nfiles * sizeof(*in->files)) &&

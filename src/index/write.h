@@ -24,6 +24,8 @@ struct ixw_base_in {
   size_t ncopies;
   const struct idx_issue *issues;
   size_t nissues;
+  const struct discover_dir *dirs; /* as this run's walk saw them */
+  size_t ndirs;
   struct idx_meta meta;
   int64_t now_ms;
   int sync; /* fsync before the rename: it holds what disk no longer does */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "source/discover.h"
@@ -30,6 +31,11 @@ void discover_release(struct discover *d)
   for (i = 0; i < d->nfiles; i++)
     free(d->files[i].path);
   free(d->files);
+  for (i = 0; i < d->ndirs; i++) {
+    free((char *)d->dirs[i].path);
+    free((char *)d->dirs[i].names);
+  }
+  free(d->dirs);
   buf_release(&d->warnings);
   memset(d, 0, sizeof(*d));
 }
@@ -207,6 +213,8 @@ struct walk_task {
 };
 
 struct walk_shared {
+  const struct discover_dir *memo;
+  size_t nmemo;
   pthread_mutex_t lock;
   pthread_cond_t more; /* a task was pushed, or the walk is over */
   struct walk_task *tasks;
@@ -238,13 +246,109 @@ static void warn_dir(struct discover *d, const char *path)
   d->nwarnings++;
 }
 
+static void push_sub(struct walk_task **subs, size_t *nsubs, size_t *cap,
+                     const char *path, const struct walk_task *t)
+{
+  *subs = xgrow(*subs, cap, *nsubs + 1, sizeof(**subs));
+  (*subs)[*nsubs].path = xstrdup(path);
+  (*subs)[*nsubs].root = t->root;
+  (*subs)[*nsubs].depth = t->depth + 1;
+  (*nsubs)++;
+}
+
+static void add_dir(struct discover *d, const char *path, const char *names,
+                    size_t len, const struct stat *st, int listed)
+{
+  struct discover_dir *r;
+  char *copy = xmalloc(len + 1);
+
+  memcpy(copy, names, len);
+  d->dirs = xgrow(d->dirs, &d->dcap, d->ndirs + 1, sizeof(*d->dirs));
+  r = &d->dirs[d->ndirs++];
+  r->path = xstrdup(path);
+  r->names = copy;
+  r->names_len = len;
+  r->dev = (uint64_t)st->st_dev;
+  r->ino = (uint64_t)st->st_ino;
+  r->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  r->listed = listed;
+  d->listed += (size_t)listed;
+}
+
+/*
+ * A directory changed within the last seconds may change again within
+ * the same clock tick of the file system (a few ms; seconds on some) and
+ * keep its mtime: its listing is not trusted next time.
+ */
+static int racy(const struct stat *st)
+{
+  struct timespec now;
+
+  clock_gettime(CLOCK_REALTIME, &now);
+  return now.tv_sec - st->st_mtim.tv_sec < 3;
+}
+
+static const struct discover_dir *memo_find(const struct walk_shared *sh,
+                                            const char *path)
+{
+  size_t lo = 0, hi = sh->nmemo;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(sh->memo[mid].path, path);
+
+    if (!c)
+      return &sh->memo[mid];
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+/* A directory the memo vouches for: its entries are stat'ed by path. */
+static int from_memo(struct walker *w, const struct walk_task *t,
+                     struct walk_task **subs, size_t *nsubs, size_t *cap)
+{
+  const struct discover_dir *m = memo_find(w->sh, t->path);
+  struct buf path = BUF_INIT;
+  struct stat st;
+  size_t at;
+
+  if (!m || stat(t->path, &st) || !S_ISDIR(st.st_mode) ||
+      m->dev != (uint64_t)st.st_dev || m->ino != (uint64_t)st.st_ino ||
+      m->mtime_ns !=
+          (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec)
+    return 0;
+  add_dir(&w->part, t->path, m->names, m->names_len, &st, 0);
+  for (at = 0; at < m->names_len;) {
+    const char *e = m->names + at;
+    size_t n = strnlen(e, m->names_len - at);
+    struct stat fst;
+
+    at += n + 1;
+    if (n < 2)
+      continue;
+    buf_reset(&path);
+    buf_addf(&path, "%s/%s", t->path, e + 1);
+    if (e[0] == 'd' && t->depth < WALK_DEPTH)
+      push_sub(subs, nsubs, cap, path.data, t);
+    else if (e[0] == 'f' && !lstat(path.data, &fst) && S_ISREG(fst.st_mode))
+      add_file(&w->part, path.data, t->root, &fst);
+  }
+  buf_release(&path);
+  return 1;
+}
+
 /* Lists one directory: files into w->part, directories into subs. */
 static void list_dir(struct walker *w, const struct walk_task *t,
                      struct walk_task **subs, size_t *nsubs, size_t *cap)
 {
-  struct buf path = BUF_INIT;
+  struct buf path = BUF_INIT, names = BUF_INIT;
   DIR *dir = NULL;
   struct dirent *de;
+  struct stat dst;
   int fd;
 
   /* The files' paths must still open: the same limit as a path walk. */
@@ -253,9 +357,12 @@ static void list_dir(struct walker *w, const struct walk_task *t,
     warn_dir(&w->part, t->path);
     return;
   }
+  if (w->sh->memo && from_memo(w, t, subs, nsubs, cap))
+    return;
   fd = open(t->path,
             O_RDONLY | O_DIRECTORY | O_CLOEXEC | (t->depth ? O_NOFOLLOW : 0));
-  if (fd >= 0 && !(dir = fdopendir(fd)))
+  /* The mtime before the entries: a later change shows as a new mtime. */
+  if (fd >= 0 && (fstat(fd, &dst) || !(dir = fdopendir(fd))))
     close(fd);
   if (!dir) {
     warn_dir(&w->part, t->path);
@@ -280,18 +387,24 @@ static void list_dir(struct walker *w, const struct walk_task *t,
       if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
         continue;
       isdir = S_ISDIR(st.st_mode);
-      if (S_ISREG(st.st_mode) && has_jsonl_ext(de->d_name))
+      if (S_ISREG(st.st_mode) && has_jsonl_ext(de->d_name)) {
         add_file(&w->part, path.data, t->root, &st);
+        buf_addf(&names, "f%s", de->d_name);
+        buf_addch(&names, 0);
+      }
     }
-    if (isdir && t->depth < WALK_DEPTH) {
-      *subs = xgrow(*subs, cap, *nsubs + 1, sizeof(**subs));
-      (*subs)[*nsubs].path = xstrdup(path.data);
-      (*subs)[*nsubs].root = t->root;
-      (*subs)[*nsubs].depth = t->depth + 1;
-      (*nsubs)++;
+    if (isdir) {
+      buf_addf(&names, "d%s", de->d_name);
+      buf_addch(&names, 0);
+      if (t->depth < WALK_DEPTH)
+        push_sub(subs, nsubs, cap, path.data, t);
     }
   }
   closedir(dir);
+  add_dir(&w->part, t->path, names.data, names.len, &dst, 1);
+  if (racy(&dst))
+    w->part.dirs[w->part.ndirs - 1].mtime_ns = DISCOVER_RACY;
+  buf_release(&names);
   buf_release(&path);
 }
 
@@ -373,6 +486,8 @@ static void walk_all(struct discover *d)
   size_t i;
 
   memset(&sh, 0, sizeof(sh));
+  sh.memo = d->memo;
+  sh.nmemo = d->nmemo;
   pthread_mutex_init(&sh.lock, NULL);
   pthread_cond_init(&sh.more, NULL);
   for (i = 0; i < d->nroots; i++)
@@ -397,6 +512,13 @@ static void walk_all(struct discover *d)
       memcpy(d->files + d->nfiles, p->files, p->nfiles * sizeof(*p->files));
     d->nfiles += p->nfiles;
     p->nfiles = 0; /* the paths now belong to d */
+    d->dirs =
+        xgrow(d->dirs, &d->dcap, d->ndirs + p->ndirs + 1, sizeof(*d->dirs));
+    if (p->ndirs)
+      memcpy(d->dirs + d->ndirs, p->dirs, p->ndirs * sizeof(*p->dirs));
+    d->ndirs += p->ndirs;
+    d->listed += p->listed;
+    p->ndirs = 0;
   }
   merge_warnings(d, ws, nt);
   for (t = 0; t < nt; t++)
@@ -404,6 +526,12 @@ static void walk_all(struct discover *d)
   free(sh.tasks);
   pthread_cond_destroy(&sh.more);
   pthread_mutex_destroy(&sh.lock);
+}
+
+static int cmp_dir(const void *a, const void *b)
+{
+  return strcmp(((const struct discover_dir *)a)->path,
+                ((const struct discover_dir *)b)->path);
 }
 
 /* Ties (one file under two nested roots) by root, as qsort is not stable. */
@@ -465,6 +593,8 @@ int discover_files(struct discover *d, struct err *e)
 
   (void)e;
   walk_all(d);
+  if (d->ndirs > 1)
+    qsort(d->dirs, d->ndirs, sizeof(*d->dirs), cmp_dir);
   if (d->nfiles > 1) /* files is NULL when empty: qsort wants non-NULL */
     qsort(d->files, d->nfiles, sizeof(*d->files), cmp_path);
   /* The same file reached through two roots is read once, first root's. */

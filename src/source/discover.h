@@ -25,6 +25,27 @@ struct source_file {
  * Each root is a "projects" directory. Everything here is owned by the
  * struct.
  */
+/*
+ * A directory as a walk read it: identity, mtime, and the entries that
+ * matter (subdirectories and regular *.jsonl files) as names, each
+ * prefixed by 'd' or 'f' and ended by a NUL. A later walk given it as a
+ * memo trusts the list instead of reading a directory whose device, inode
+ * and mtime are unchanged: adding, removing or renaming an entry changes
+ * its directory's mtime. The mtime is taken before the entries are read;
+ * a directory changed in the last seconds is recorded as DISCOVER_RACY,
+ * as its next change may fall in the same clock tick.
+ */
+#define DISCOVER_RACY INT64_MIN /* mtime_ns of a listing not to trust */
+
+struct discover_dir {
+  const char *path;
+  const char *names;
+  size_t names_len;
+  uint64_t dev, ino;
+  int64_t mtime_ns;
+  int listed; /* read this walk (not taken from the memo) */
+};
+
 struct discover {
   char **roots; /* absolute-or-given paths of projects/ directories */
   size_t nroots;
@@ -32,6 +53,13 @@ struct discover {
   size_t nfiles, cap;
   struct buf warnings; /* one line each: unreadable directories */
   size_t nwarnings;
+  /* Set before discover_files(), borrowed, sorted by path (strcmp). */
+  const struct discover_dir *memo;
+  size_t nmemo;
+  /* What this walk saw, sorted by path; path and names malloc'd. */
+  struct discover_dir *dirs;
+  size_t ndirs, dcap;
+  size_t listed; /* directories read, not taken from the memo */
 };
 
 struct discover_env {
@@ -53,7 +81,8 @@ void discover_release(struct discover *d);
 int discover_roots(struct discover *d, const struct discover_env *env,
                    struct err *e);
 
-/* Walks every root for regular *.jsonl files, symlinks ignored. */
+/* Walks every root for regular *.jsonl files, symlinks ignored; lists
+ * only the directories the memo (if any) does not vouch for. */
 int discover_files(struct discover *d, struct err *e);
 
 #endif

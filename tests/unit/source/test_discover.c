@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -633,9 +634,122 @@ static void test_aliases_read_once(void **state)
   discover_release(&d);
 }
 
+/* Sets a directory's mtime an hour back, as settled history has. */
+static void settle(const struct tmptree *t, const char *rel)
+{
+  struct timespec ts[2];
+
+  clock_gettime(CLOCK_REALTIME, &ts[0]);
+  ts[0].tv_sec -= 3600;
+  ts[1] = ts[0];
+  assert_int_equal(utimensat(AT_FDCWD, P(t, rel), ts, 0), 0);
+}
+
+static void settle_all(const struct tmptree *t)
+{
+  static const char *const dirs[] = {
+      "cfg/projects", "cfg/projects/p", "cfg/projects/p/s",
+      "cfg/projects/p/s/subagents", "cfg/projects/q"};
+  size_t i;
+
+  for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+    settle(t, dirs[i]);
+}
+
+/* Walks cfg with the directories of `memo` as the memo. */
+static void walk_memo(const struct tmptree *t, const struct discover *memo,
+                      struct discover *d)
+{
+  const char *dirs[1];
+  char cfg[4096];
+
+  snprintf(cfg, sizeof(cfg), "%s", P(t, "cfg"));
+  dirs[0] = cfg;
+  discover_init(d);
+  assert_int_equal(roots_dirs(d, dirs, 1, NULL, NULL), 0);
+  d->memo = memo ? memo->dirs : NULL;
+  d->nmemo = memo ? memo->ndirs : 0;
+  assert_int_equal(discover_files(d, NULL), 0);
+}
+
+/* Settled directories are not read again; what changes still shows. */
+static void test_walk_memo(void **state)
+{
+  const struct tmptree *t = *state;
+  struct discover d1, d2, d3;
+  size_t i;
+
+  mkdirs(t, "cfg/projects/p/s/subagents");
+  mkdirs(t, "cfg/projects/q");
+  touch(t, "cfg/projects/p/a.jsonl");
+  touch(t, "cfg/projects/p/s/subagents/x.jsonl");
+  touch(t, "cfg/projects/q/b.jsonl");
+  touch(t, "cfg/projects/q/notes.txt");
+  settle_all(t);
+  walk_memo(t, NULL, &d1);
+  assert_int_equal(d1.nfiles, 3);
+  assert_int_equal(d1.ndirs, 5);
+  assert_int_equal(d1.listed, 5);
+  assert_string_equal(d1.dirs[1].path, P(t, "cfg/projects/p"));
+  assert_int_equal(d1.dirs[1].names_len, sizeof("fa.jsonl\0ds"));
+  assert_memory_equal(d1.dirs[1].names,
+                      strcmp(d1.dirs[1].names, "fa.jsonl") ? "ds\0fa.jsonl"
+                                                           : "fa.jsonl\0ds",
+                      d1.dirs[1].names_len);
+
+  /* nothing read again; the same files, an appended one's new size */
+  assert_int_equal(tmptree_puts(t, "cfg/projects/q/b.jsonl", "{}\n{}\n"), 0);
+  walk_memo(t, &d1, &d2);
+  assert_int_equal(d2.listed, 0);
+  assert_int_equal(d2.nfiles, 3);
+  for (i = 0; i < 3; i++)
+    assert_string_equal(d2.files[i].path, d1.files[i].path);
+  assert_int_equal(d2.files[2].size, 6);
+  discover_release(&d2);
+
+  /* a new file changes its directory's mtime: read again, found */
+  touch(t, "cfg/projects/p/c.jsonl");
+  walk_memo(t, &d1, &d2);
+  assert_int_equal(d2.listed, 1);
+  assert_int_equal(d2.nfiles, 4);
+  assert_int_equal(d2.dirs[1].mtime_ns, DISCOVER_RACY);
+  /* a deleted one too */
+  assert_int_equal(unlink(P(t, "cfg/projects/q/b.jsonl")), 0);
+  walk_memo(t, &d2, &d3);
+  assert_int_equal(d3.nfiles, 3);
+  assert_int_equal(d3.listed, 2); /* p was racy, q changed */
+  discover_release(&d3);
+  discover_release(&d2);
+
+  /* The memo is trusted: an entry added behind an unchanged mtime is
+   * not seen (which is why recent directories are not trusted). */
+  settle_all(t);
+  walk_memo(t, NULL, &d2);
+  touch(t, "cfg/projects/q/hidden.jsonl");
+  settle(t, "cfg/projects/q");
+  {
+    struct stat a;
+
+    assert_int_equal(stat(P(t, "cfg/projects/q"), &a), 0);
+    for (i = 0; i < d2.ndirs; i++)
+      if (!strcmp(d2.dirs[i].path, P(t, "cfg/projects/q")))
+        ((struct discover_dir *)&d2.dirs[i])->mtime_ns =
+            (int64_t)a.st_mtim.tv_sec * 1000000000 + a.st_mtim.tv_nsec;
+  }
+  walk_memo(t, &d2, &d3);
+  assert_int_equal(d3.nfiles, 3);
+  for (i = 0; i < d3.nfiles; i++)
+    assert_null(strstr(d3.files[i].path, "hidden"));
+  discover_release(&d3);
+  discover_release(&d2);
+  discover_release(&d1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_walk_memo, tmptree_setup,
+                                      tmptree_teardown),
       cmocka_unit_test_setup_teardown(test_aliases_read_once, tmptree_setup,
                                       tmptree_teardown),
       cmocka_unit_test_setup_teardown(test_claude_dir_config_and_projects,
