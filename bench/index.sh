@@ -41,10 +41,15 @@ drop_index() { rm -rf "$XDG_CACHE_HOME"; }
 PREP=drop_index
 read -r t_cold r_cold < <(measure "${run[@]}")
 PREP=
+# Directories changed in the last 3 s are listed again (their next change
+# could keep the same mtime): the copy is new, settled history is not.
+sleep 3
+"${run[@]}" >/dev/null 2>&1
 "${run[@]}" >/dev/null 2>&1
 read -r t_warm r_warm < <(RUNS=5 measure "${run[@]}")
 
-# 1 MB of new calls (new message ids) appended over 4 transcripts.
+# 1 MB of new calls appended over 4 transcripts: lines of the corpus with
+# new message ids, stamped now, as Claude Code appends calls as they happen.
 lines=$results/.append-lines
 grep '"usage"' "${files[0]}" "${files[1]}" "${files[2]}" | cut -d: -f2- |
   head -c 4000000 >"$lines"
@@ -55,7 +60,8 @@ append_mb() { # 256 KB of whole lines to each of 4 files
   for j in 0 1 2 3; do
     f=${files[$(((round * 4 + j) * 97 % ${#files[@]}))]}
     head -c 262144 "$lines" | sed '$d' |
-      sed "s/\"id\":\"msg_/\"id\":\"msg_b${round}x${j}_/" >>"$f"
+      sed "s/\"id\":\"msg_/\"id\":\"msg_b${round}x${j}_/;
+        s/\"timestamp\":\"[^\"]*\"/\"timestamp\":\"$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)\"/g" >>"$f"
   done
 }
 PREP=append_mb

@@ -214,6 +214,9 @@ static int64_t mono_ms(void)
  */
 static int64_t live_now(const struct live *lv)
 {
+  /* One frame is of the start: however long the read took. */
+  if (lv->lo->once)
+    return lv->now0;
   return lv->now0 + (mono_ms() - lv->mono0) / 1000 * 1000;
 }
 

@@ -340,6 +340,47 @@ static void copy_run(const struct event *base, size_t from, size_t to,
   }
 }
 
+/*
+ * The merge within d->ev's room: everything before the first dropped
+ * event or new copy's place stays where it is; the rest is set aside and
+ * merged back behind it. New calls are recent, so that rest is short.
+ */
+static void merge_in_place(struct dedup *d, const struct event *x, size_t live,
+                           const uint32_t *drop, size_t ndrop)
+{
+  size_t p = d->n, i, at = 0, di = 0, k, ntail;
+  struct event *tail;
+  uint32_t *tdrop;
+
+  if (ndrop && drop[0] < p)
+    p = drop[0];
+  if (live) {
+    size_t first = after(d->ev, d->n, &x[0], &d->strs);
+
+    if (first < p)
+      p = first;
+  }
+  ntail = d->n - p;
+  tail = xmalloc((ntail + 1) * sizeof(*tail));
+  if (ntail)
+    memcpy(tail, d->ev + p, ntail * sizeof(*tail));
+  tdrop = xmalloc((ndrop + 1) * sizeof(*tdrop));
+  for (i = 0; i < ndrop; i++)
+    tdrop[i] = drop[i] - (uint32_t)p; /* drops are all at or after p */
+  k = p;
+  for (i = 0; i < live; i++) {
+    size_t to = after(tail, ntail, &x[i], &d->strs);
+
+    copy_run(tail, at, to, tdrop, ndrop, &di, d->ev, &k);
+    d->ev[k++] = x[i];
+    at = to;
+  }
+  copy_run(tail, at, ntail, tdrop, ndrop, &di, d->ev, &k);
+  d->n = k;
+  free(tdrop);
+  free(tail);
+}
+
 /* Which base events the new copies replace or drop (ascending), and
  * which new copies lose to a base event (dead[]). */
 static size_t overlay_scan(struct dedup *d, const struct event *x, size_t nx,
@@ -431,22 +472,26 @@ void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
   }
   if (live > 1)
     qsort_r(x, live, sizeof(*x), cmp_time, &d->strs);
-  /* One copy: runs of the set between the new copies' places. */
-  merged = xmalloc((d->n - ndrop + live + 1) * sizeof(*merged));
-  for (i = 0; i < live; i++) {
-    size_t to = after(d->ev, d->n, &x[i], &d->strs);
+  if (d->n - ndrop + live <= d->cap) {
+    merge_in_place(d, x, live, drop, ndrop);
+  } else {
+    /* One copy: runs of the set between the new copies' places. */
+    merged = xmalloc((d->n - ndrop + live + 1) * sizeof(*merged));
+    for (i = 0; i < live; i++) {
+      size_t to = after(d->ev, d->n, &x[i], &d->strs);
 
-    copy_run(d->ev, at, to, drop, ndrop, &di, merged, &k);
-    merged[k++] = x[i];
-    at = to;
+      copy_run(d->ev, at, to, drop, ndrop, &di, merged, &k);
+      merged[k++] = x[i];
+      at = to;
+    }
+    copy_run(d->ev, at, d->n, drop, ndrop, &di, merged, &k);
+    if (!d->ev_borrowed)
+      free(d->ev);
+    d->ev_borrowed = 0;
+    d->ev = merged;
+    d->n = k;
+    d->cap = d->n + 1;
   }
-  copy_run(d->ev, at, d->n, drop, ndrop, &di, merged, &k);
-  if (!d->ev_borrowed)
-    free(d->ev);
-  d->ev_borrowed = 0;
-  d->ev = merged;
-  d->n = k;
-  d->cap = d->n + 1;
   d->copies += n;
   free(drop);
   free(side_hit);

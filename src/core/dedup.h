@@ -25,7 +25,8 @@ struct dedup {
   int finished;
   int by_file; /* copies of one call in different files are all kept */
   /* ev points into memory its creator owns (the index's mapping of a
-   * finished set): never freed or grown here. Only finished sets. */
+   * finished set): never freed or grown here, but written up to cap
+   * (which may exceed n) by dedup_overlay(). Only finished sets. */
   int ev_borrowed;
 };
 
@@ -57,7 +58,9 @@ void dedup_finish(struct dedup *d);
  * Adds copies to a finished set: afterwards d is what dedup_finish() would
  * have made of every copy d was built from plus extra[0..n) (ids in
  * d->strs), in O(d->n + n log n), so a large set takes a few new copies
- * without being rebuilt. Copies dropped from d by the sidechain rule are
+ * without being rebuilt; in place when d->cap leaves room, and then only
+ * the events after the first that changes place are moved. Copies
+ * dropped from d by the sidechain rule are
  * not needed: a copy of theirs that arrives later is dropped again, or is
  * a non-sidechain copy, which wins over them anyway.
  */

@@ -125,6 +125,20 @@ int idx_seg_write(int fd, uint32_t kind, uint32_t count, const void *payload,
   return 0;
 }
 
+size_t idx_seg_size(size_t len)
+{
+  return sizeof(struct idx_seg_head) + len + pad_of(len);
+}
+
+size_t idx_seg_write_pad(int fd, size_t off)
+{
+  static const char zeros[IDX_PAGE];
+  size_t head = sizeof(struct idx_seg_head);
+  size_t len = (IDX_PAGE - (off + 2 * head) % IDX_PAGE) % IDX_PAGE;
+
+  return idx_seg_write(fd, SEG_PAD, 0, zeros, len) ? 0 : head + len;
+}
+
 void idx_seg_strings(struct buf *out, const struct strtab *st, uint32_t from)
 {
   struct buf p = BUF_INIT;

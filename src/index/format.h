@@ -20,8 +20,9 @@
  */
 
 #define IDX_MAGIC "TOKMIDX\n"
-#define IDX_VERSION 2u
+#define IDX_VERSION 3u
 #define IDX_ALIGN 8u
+#define IDX_PAGE 4096u /* SEG_WINNERS' payload starts on such a boundary */
 
 struct idx_header {
   char magic[8];
@@ -42,6 +43,7 @@ enum idx_seg_kind {
                     SEG_WINNERS, which are copies too) */
   SEG_ISSUES,    /* struct idx_issue: skipped lines, for --verbose */
   SEG_META,      /* struct idx_meta */
+  SEG_PAD,       /* zeros: puts the next payload on a page boundary */
   SEG_DIRS,      /* directories as last listed: struct idx_dir_head, the
                     path, a NUL, the names (discover.h), padding to 8 */
   SEG_BASE_END   /* empty: the base is complete */
@@ -105,6 +107,14 @@ void idx_seg_add(struct buf *out, uint32_t kind, uint32_t count,
 /* Writes one segment to fd at its offset; -1 with errno on failure. */
 int idx_seg_write(int fd, uint32_t kind, uint32_t count, const void *payload,
                   size_t len);
+
+/* Bytes a segment with a len-byte payload takes (head and padding). */
+size_t idx_seg_size(size_t len);
+
+/* At file offset off, writes the SEG_PAD after which the next segment's
+ * payload starts on an IDX_PAGE boundary; returns its size, or 0 with
+ * errno on failure. */
+size_t idx_seg_write_pad(int fd, size_t off);
 
 /* Appends strings ids [from, st->n) as one SEG_STRINGS segment. */
 void idx_seg_strings(struct buf *out, const struct strtab *st, uint32_t from);

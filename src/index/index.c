@@ -327,18 +327,56 @@ static void result_set(struct scan_result *r, struct ix *x, struct event *ev,
   d->finished = 1;
 }
 
+/*
+ * Maps the base's set into a region with room for n more events after
+ * it: the file's pages, private, then anonymous ones. The overlay can
+ * then add new calls in place, without copying the set. NULL if the
+ * mapping fails.
+ */
+static struct event *map_set(const struct ix *x, size_t n, size_t *len)
+{
+  size_t page = IDX_PAGE, set = x->nwin * sizeof(struct event);
+  size_t filelen = (set + page - 1) / page * page;
+  void *region;
+
+  *len = (set + (n + 1) * sizeof(struct event) + page - 1) / page * page;
+  region = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                -1, 0);
+  if (region == MAP_FAILED)
+    return NULL;
+  if (filelen &&
+      mmap(region, filelen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+           x->fd, (off_t)x->win_off) == MAP_FAILED) {
+    munmap(region, *len);
+    return NULL;
+  }
+  return region;
+}
+
 /* The base's set with every later copy overlaid. The set stays in the
- * mapping, which r takes over: no copy of a large array. */
+ * file's pages, which r takes over: no copy of a large array. */
 static void result_overlay(struct scan_result *r, struct ix *x,
                            const struct update *u)
 {
-  result_set(r, x, (struct event *)x->win, x->nwin);
-  r->set.ev_borrowed = 1;
+  size_t more = x->njcopies + (u ? u->ncopies : 0), len;
+  struct event *ev = map_set(x, more, &len);
+
   if (r->map)
     munmap(r->map, r->map_len);
-  r->map = x->map;
-  r->map_len = x->len;
-  x->map = NULL;
+  r->map = NULL;
+  if (ev) {
+    result_set(r, x, ev, x->nwin);
+    r->set.cap = len / sizeof(*ev);
+    r->map = ev;
+    r->map_len = len;
+  } else {
+    /* No region: borrow the whole mapping; an overlay then copies. */
+    result_set(r, x, (struct event *)x->win, x->nwin);
+    r->map = x->map;
+    r->map_len = x->len;
+    x->map = NULL;
+  }
+  r->set.ev_borrowed = 1;
   r->set.dropped_sidechain = (size_t)x->meta.dropped_sidechain;
   dedup_overlay(&r->set, x->jcopies, x->njcopies);
   if (u)
@@ -511,7 +549,6 @@ static enum ix_status ix_open(const char *path, const struct buf *roots,
   if (fd < 0)
     return errno == ENOENT ? IX_MISSING : IX_CORRUPT;
   st = ix_read(x, fd);
-  close(fd);
   if (st == IX_OK && (x->roots.len != roots->len ||
                       memcmp(x->roots.data, roots->data, roots->len) != 0))
     st = IX_CORRUPT;

@@ -33,6 +33,7 @@ static void info_of(const char *path, struct index_info *in)
   ix_init(&x);
   if (fd >= 0 && !fstat(fd, &st))
     in->bytes = (uint64_t)st.st_size;
+  /* x takes the descriptor over */
   if (fd >= 0 && ix_read(&x, fd) == IX_OK) {
     in->sound = 1;
     in->created_ms = x.created_ms;
@@ -49,8 +50,6 @@ static void info_of(const char *path, struct index_info *in)
   } else {
     in->roots = xstrdup("");
   }
-  if (fd >= 0)
-    close(fd);
   ix_release(&x);
 }
 

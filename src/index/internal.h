@@ -21,6 +21,8 @@ enum ix_status { IX_OK = 0, IX_MISSING, IX_STALE, IX_CORRUPT };
 struct ix {
   unsigned char *map;
   size_t len;
+  int fd;           /* the index file, open while the struct lives */
+  size_t win_off;   /* file offset of the set's payload (page-aligned) */
   size_t valid_end; /* after the last sound segment: appends go here */
   int64_t created_ms;
   struct strtab strs;
@@ -49,8 +51,9 @@ struct ix {
 void ix_init(struct ix *x);
 void ix_release(struct ix *x);
 
-/* Maps and parses the file open at fd. A torn journal tail is left out
- * (valid_end stops before it); anything else unsound is IX_CORRUPT. */
+/* Maps and parses the file open at fd, which x takes over. A torn
+ * journal tail is left out (valid_end stops before it); anything else
+ * unsound is IX_CORRUPT. */
 enum ix_status ix_read(struct ix *x, int fd);
 
 /* The record of the file whose path has string id `path`, or NULL. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "index/internal.h"
 #include "source/scan.h"
@@ -13,6 +14,7 @@
 void ix_init(struct ix *x)
 {
   memset(x, 0, sizeof(*x));
+  x->fd = -1;
   strtab_init(&x->strs);
   buf_init(&x->roots, 0);
 }
@@ -21,6 +23,8 @@ void ix_release(struct ix *x)
 {
   if (x->map)
     munmap(x->map, x->len);
+  if (x->fd >= 0)
+    close(x->fd);
   strtab_release(&x->strs);
   buf_release(&x->roots);
   free(x->files);
@@ -202,8 +206,13 @@ static int load_seg(struct ix *x, const struct idx_seg_head *h,
       return -1;
     memcpy(&x->meta, p, sizeof(x->meta));
     return 0;
+  case SEG_PAD:
+    return 0;
   case SEG_WINNERS:
     if (!base || events_of(h, p, &x->win, &x->nwin))
+      return -1;
+    x->win_off = (size_t)(p - x->map);
+    if (x->win_off % IDX_PAGE)
       return -1;
     return ix_events_valid(x, x->win, x->nwin);
   case SEG_COPIES:
@@ -234,6 +243,7 @@ enum ix_status ix_read(struct ix *x, int fd)
   size_t pos = sizeof(hd);
   int base = 1;
 
+  x->fd = fd;
   if (fstat(fd, &st) || st.st_size == 0)
     return IX_MISSING;
   if ((uint64_t)st.st_size < sizeof(hd))

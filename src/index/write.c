@@ -52,9 +52,12 @@ int ixw_base(const char *path, const struct ixw_base_in *in, struct err *e)
   idx_seg_add(&head, SEG_ROOTS, 1, in->roots, strlen(in->roots));
   idx_seg_strings(&head, in->strs, 1);
   idx_seg_dirs(&head, in->dirs, in->ndirs, 0);
+  /* The set's payload on a page boundary: runs map it where they want. */
   ok = write(fd, head.data, head.len) == (ssize_t)head.len &&
        !idx_seg_write(fd, SEG_FILES, (uint32_t)in->nfiles, in->files,
                       in->nfiles * sizeof(*in->files)) &&
+       idx_seg_write_pad(
+           fd, head.len + idx_seg_size(in->nfiles * sizeof(*in->files))) &&
        !idx_seg_write(fd, SEG_WINNERS, (uint32_t)in->nwin, in->win,
                       in->nwin * sizeof(*in->win)) &&
        !idx_seg_write(fd, SEG_COPIES, (uint32_t)in->ncopies, in->copies,

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -276,6 +277,12 @@ static void test_overlay(void **state)
     run(c, n, NULL, &ref);
     base = testutil_rand(&rs) % (n + 1);
     run(c, base, NULL, &d);
+    if (round % 2) {
+      /* room after the set: the overlay merges in place */
+      d.ev = realloc(d.ev, (d.n + N + 1) * sizeof(*d.ev));
+      assert_non_null(d.ev);
+      d.cap = d.n + N + 1;
+    }
     for (at = base; at < n;) {
       size_t k = 1 + testutil_rand(&rs) % (n - at);
 
