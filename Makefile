@@ -51,6 +51,7 @@ fuzz:
 
 bench: build
 	bench/run.sh
+	bench/index.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN) build-fuzz
