@@ -95,16 +95,6 @@ void dedup_add(struct dedup *d, const struct event *e)
     rehash(d);
 }
 
-static uint32_t remap(uint32_t *map, const struct strtab *from,
-                      struct strtab *to, uint32_t id)
-{
-  if (!id)
-    return 0;
-  if (!map[id])
-    map[id] = strtab_intern(to, strtab_get(from, id), strtab_len(from, id));
-  return map[id];
-}
-
 void dedup_merge(struct dedup *into, struct dedup *from)
 {
   uint32_t *map = xcalloc(from->strs.n + 1, sizeof(*map));
@@ -113,11 +103,7 @@ void dedup_merge(struct dedup *into, struct dedup *from)
   for (i = 0; i < from->n; i++) {
     struct event e = from->ev[i];
 
-    e.session = remap(map, &from->strs, &into->strs, e.session);
-    e.model = remap(map, &from->strs, &into->strs, e.model);
-    e.cwd = remap(map, &from->strs, &into->strs, e.cwd);
-    e.file = remap(map, &from->strs, &into->strs, e.file);
-    e.uuid_str = remap(map, &from->strs, &into->strs, e.uuid_str);
+    event_remap(&e, map, &from->strs, &into->strs);
     dedup_add(into, &e);
   }
   /* Copies already folded away in `from` still count as offered. */
@@ -134,14 +120,11 @@ static int cmp_u64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* Time, then key, then the winner order: a total order, so the result
- * does not depend on the order events were added in. */
-static int cmp_time(const void *pa, const void *pb, void *strs)
+/* Key order, the winning copy of a key first. */
+static int cmp_key(const void *pa, const void *pb, void *strs)
 {
   const struct event *a = pa, *b = pb;
 
-  if (a->ts_ms != b->ts_ms)
-    return a->ts_ms < b->ts_ms ? -1 : 1;
   if (a->key_kind != b->key_kind)
     return a->key_kind < b->key_kind ? -1 : 1;
   if (a->key[0] != b->key[0])
@@ -151,6 +134,17 @@ static int cmp_time(const void *pa, const void *pb, void *strs)
   if (event_better(a, b, strs))
     return -1;
   return event_better(b, a, strs);
+}
+
+/* Time, then key, then the winner order: a total order, so the result
+ * does not depend on the order events were added in. */
+static int cmp_time(const void *pa, const void *pb, void *strs)
+{
+  const struct event *a = pa, *b = pb;
+
+  if (a->ts_ms != b->ts_ms)
+    return a->ts_ms < b->ts_ms ? -1 : 1;
+  return cmp_key(a, b, strs);
 }
 
 static int is_msg(const struct event *e)
@@ -186,22 +180,6 @@ void dedup_finish(struct dedup *d)
   d->slots = NULL;
   d->nslots = 0;
   d->finished = 1;
-}
-
-/* Key order, the winning copy of a key first. */
-static int cmp_key(const void *pa, const void *pb, void *strs)
-{
-  const struct event *a = pa, *b = pb;
-
-  if (a->key_kind != b->key_kind)
-    return a->key_kind < b->key_kind ? -1 : 1;
-  if (a->key[0] != b->key[0])
-    return a->key[0] < b->key[0] ? -1 : 1;
-  if (a->key[1] != b->key[1])
-    return a->key[1] < b->key[1] ? -1 : 1;
-  if (event_better(a, b, strs))
-    return -1;
-  return event_better(b, a, strs);
 }
 
 /* Index of the event with b's key in x[0..n) (key order), or -1. */

@@ -199,3 +199,23 @@ int event_better(const struct event *a, const struct event *b,
     return c < 0;
   return cmp_rest(a, b, st) < 0;
 }
+
+static uint32_t remap_id(uint32_t *map, const struct strtab *from,
+                         struct strtab *to, uint32_t id)
+{
+  if (!id)
+    return 0;
+  if (!map[id])
+    map[id] = strtab_intern(to, strtab_get(from, id), strtab_len(from, id));
+  return map[id];
+}
+
+void event_remap(struct event *ev, uint32_t *map, const struct strtab *from,
+                 struct strtab *to)
+{
+  ev->session = remap_id(map, from, to, ev->session);
+  ev->model = remap_id(map, from, to, ev->model);
+  ev->cwd = remap_id(map, from, to, ev->cwd);
+  ev->file = remap_id(map, from, to, ev->file);
+  ev->uuid_str = remap_id(map, from, to, ev->uuid_str);
+}

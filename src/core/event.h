@@ -75,6 +75,14 @@ int event_better(const struct event *a, const struct event *b,
 uint32_t event_model_label(const struct event *ev, const struct strtab *st,
                            struct strtab *out, struct buf *tmp);
 
+/*
+ * Moves ev's strings from table `from` to table `to` (interning them);
+ * map[id] caches the new id of each id of `from` (from->n + 1 entries,
+ * zeroed by the caller before the first call).
+ */
+void event_remap(struct event *ev, uint32_t *map, const struct strtab *from,
+                 struct strtab *to);
+
 /* Writes the uuid as text into out (37 bytes); "" when absent. */
 void event_uuid(const struct event *ev, const struct strtab *st, char *out);
 

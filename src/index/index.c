@@ -152,16 +152,6 @@ static void plan_make(struct ix *x, const struct discover *d, struct plan *p)
   free(seen);
 }
 
-static uint32_t remap(uint32_t *map, const struct strtab *from,
-                      struct strtab *to, uint32_t id)
-{
-  if (!id)
-    return 0;
-  if (!map[id])
-    map[id] = strtab_intern(to, strtab_get(from, id), strtab_len(from, id));
-  return map[id];
-}
-
 /* The scan's copies with their strings moved into x->strs. */
 static struct event *take_copies(struct ix *x, struct scan_result *s, size_t *n)
 {
@@ -181,15 +171,8 @@ static struct event *take_copies(struct ix *x, struct scan_result *s, size_t *n)
     return ev;
   }
   map = xcalloc(set->strs.n + 1, sizeof(*map));
-  for (i = 0; i < *n; i++) {
-    struct event *e = &ev[i];
-
-    e->session = remap(map, &set->strs, &x->strs, e->session);
-    e->model = remap(map, &set->strs, &x->strs, e->model);
-    e->cwd = remap(map, &set->strs, &x->strs, e->cwd);
-    e->file = remap(map, &set->strs, &x->strs, e->file);
-    e->uuid_str = remap(map, &set->strs, &x->strs, e->uuid_str);
-  }
+  for (i = 0; i < *n; i++)
+    event_remap(&ev[i], map, &set->strs, &x->strs);
   free(map);
   return ev;
 }
