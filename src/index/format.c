@@ -164,8 +164,8 @@ int idx_seg_next(const unsigned char *data, size_t len, size_t *pos,
   if (len - at < sizeof(*head))
     return -1;
   memcpy(head, data + at, sizeof(*head));
-  if (head->self != head_hash(head) ||
-      head->len + pad_of(head->len) > len - at - sizeof(*head))
+  if (head->self != head_hash(head) || head->len > len - at - sizeof(*head) ||
+      pad_of(head->len) > len - at - sizeof(*head) - head->len)
     return -1;
   *payload = data + at + sizeof(*head);
   if (verify && idx_seg_verify(head, *payload))

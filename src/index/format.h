@@ -20,7 +20,7 @@
  */
 
 #define IDX_MAGIC "TOKMIDX\n"
-#define IDX_VERSION 3u
+#define IDX_VERSION 4u
 #define IDX_ALIGN 8u
 #define IDX_PAGE 4096u /* SEG_WINNERS' payload starts on such a boundary */
 
@@ -44,6 +44,7 @@ enum idx_seg_kind {
   SEG_ISSUES,    /* struct idx_issue: skipped lines, for --verbose */
   SEG_META,      /* struct idx_meta */
   SEG_PAD,       /* zeros: puts the next payload on a page boundary */
+  SEG_COMMIT,    /* empty: ends a journal append, which counts only whole */
   SEG_DIRS,      /* directories as last listed: struct idx_dir_head, the
                     path, a NUL, the names (discover.h), padding to 8 */
   SEG_BASE_END   /* empty: the base is complete */

@@ -21,6 +21,8 @@
 /* Journal copies beyond this plus an eighth of the base's copies mean a
  * rewrite: each run overlays the whole journal. */
 #define JOURNAL_MIN 4096
+#define JOURNAL_BYTES (4u << 20)
+#define JOURNAL_APPENDS 512 /* each run reads them all */
 
 void index_stats_init(struct index_stats *is)
 {
@@ -507,7 +509,8 @@ static int journal(struct ix *x, const struct update *u,
   for (i = 0; i < x->nfiles; i++)
     if (x->touched[i])
       files[nf++] = x->files[i];
-  idx_seg_add(&segs, SEG_FILES, (uint32_t)nf, files, nf * sizeof(*files));
+  if (nf)
+    idx_seg_add(&segs, SEG_FILES, (uint32_t)nf, files, nf * sizeof(*files));
   if (u->ncopies)
     idx_seg_add(&segs, SEG_COPIES, (uint32_t)u->ncopies, u->copies,
                 u->ncopies * sizeof(*u->copies));
@@ -515,7 +518,11 @@ static int journal(struct ix *x, const struct update *u,
     idx_seg_add(&segs, SEG_ISSUES, (uint32_t)u->nissues, u->issues,
                 u->nissues * sizeof(*u->issues));
   idx_seg_dirs(&segs, d->dirs, d->ndirs, 1);
-  rc = ixw_journal(path, x->valid_end, &segs, e);
+  rc = 0;
+  if (segs.len) { /* a file that could not be read changes nothing */
+    idx_seg_add(&segs, SEG_COMMIT, 0, NULL, 0);
+    rc = ixw_journal(path, x->valid_end, &segs, e);
+  }
   add_issues(x, u->issues, u->nissues);
   free(files);
   buf_release(&segs);
@@ -556,20 +563,41 @@ static void lock(int fd, int op)
 
 static int journal_full(const struct ix *x, size_t more)
 {
-  return x->njcopies + more > JOURNAL_MIN + (x->nwin + x->nbcopies) / 8;
+  /* Appends of lines without usage add file records, not copies. */
+  return x->njcopies + more > JOURNAL_MIN + (x->nwin + x->nbcopies) / 8 ||
+         x->valid_end - x->base_end > JOURNAL_BYTES + x->base_end / 4 ||
+         x->journal_segments >= JOURNAL_APPENDS;
+}
+
+/* What the shared phase saw of the index: if the writer finds it
+ * changed, another process wrote it since, and the walk is redone. */
+struct seen {
+  int sound;
+  uint64_t ino;
+  size_t end;
+};
+
+static void rewalk(struct discover *d, const struct ix *x)
+{
+  discover_forget(d);
+  d->memo = x->map ? x->dirs : NULL;
+  d->nmemo = x->map ? x->ndirs : 0;
+  discover_files(d, NULL);
+  d->memo = NULL;
+  d->nmemo = 0;
 }
 
 /* Under the write lock: reads what changed and updates the index. */
-static int update(const struct discover *d, const struct index_opts *o,
-                  const struct buf *roots, struct scan_result *r,
-                  struct index_stats *is, struct err *e)
+static int update(struct discover *d, const struct index_opts *o,
+                  const struct buf *roots, const struct seen *sh,
+                  struct scan_result *r, struct index_stats *is, struct err *e)
 {
   struct ix x;
   struct plan p;
   struct update u;
   enum ix_status st = ix_open(is->path.data, roots, &x);
   struct err we = ERR_INIT;
-  int rc = 0, whole;
+  int rc = 0, whole, sound_copies = -1;
 
   if (st != IX_OK) {
     is->rebuilt = st == IX_MISSING ? INDEX_CREATED
@@ -578,9 +606,13 @@ static int update(const struct discover *d, const struct index_opts *o,
     ix_release(&x);
     ix_init(&x);
   }
+  /* Files created or grown after our walk may be in it already. */
+  if (sh->sound != (st == IX_OK) ||
+      (st == IX_OK && (x.ino != sh->ino || x.valid_end != sh->end)))
+    rewalk(d, &x);
   plan_make(&x, d, &p);
   whole = st != IX_OK || p.nreread || journal_full(&x, 0);
-  if (whole && st == IX_OK && copies_sound(&x)) {
+  if (whole && st == IX_OK && (sound_copies = !copies_sound(&x)) == 0) {
     /* Copies damaged where only a rebuild reads them: start afresh. */
     is->rebuilt = INDEX_CORRUPT;
     plan_release(&p);
@@ -596,9 +628,13 @@ static int update(const struct discover *d, const struct index_opts *o,
   is->files_new = p.nnew;
   is->files_grown = p.ngrown;
   is->files_reread = p.nreread;
+  /* A journal filled by this scan is folded in only over copies that
+   * check out; else it waits for a run that can start afresh. */
+  if (!whole && p.dirty && journal_full(&x, u.ncopies))
+    whole = sound_copies >= 0 ? sound_copies : !copies_sound(&x);
   if (!p.dirty) {
     result_overlay(r, &x, NULL);
-  } else if (whole || journal_full(&x, u.ncopies)) {
+  } else if (whole) {
     is->compacted = 1;
     if (compact(&x, &u, d, is->path.data, roots->data, o->now_ms, r, &we))
       buf_addf(&r->warnings, "cannot update the index: %s\n", we.msg);
@@ -623,6 +659,7 @@ int index_run(struct discover *d, const struct index_opts *o,
   struct plan p;
   size_t i;
   int fd = -1, rc = 0, walked = 0, sound;
+  struct seen seen;
 
   for (i = 0; i < d->nroots; i++) {
     buf_adds(&roots, d->roots[i]);
@@ -648,6 +685,9 @@ int index_run(struct discover *d, const struct index_opts *o,
    * walk lists only directories the index has not seen as they are. */
   lock(fd, LOCK_SH);
   sound = ix_open(is->path.data, &roots, &x) == IX_OK;
+  seen.sound = sound;
+  seen.ino = x.ino;
+  seen.end = x.valid_end;
   if (sound) {
     d->memo = x.dirs;
     d->nmemo = x.ndirs;
@@ -670,7 +710,7 @@ int index_run(struct discover *d, const struct index_opts *o,
   ix_release(&x);
   lock(fd, LOCK_UN);
   lock(fd, LOCK_EX);
-  rc = update(d, o, &roots, r, is, e);
+  rc = update(d, o, &roots, &seen, r, is, e);
 unlock:
   lock(fd, LOCK_UN);
 out:

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,16 +22,35 @@ static int ends_with(const char *s, const char *suffix)
   return n > k && !strcmp(s + n - k, suffix);
 }
 
+/* Opens and share-locks the index's lock file; -1 if there is none. */
+static int lock_of(const char *idx)
+{
+  struct buf p = BUF_INIT;
+  int fd;
+
+  buf_add(&p, idx, strlen(idx) - 4); /* ".idx" -> ".lock" */
+  buf_adds(&p, ".lock");
+  fd = open(p.data, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  buf_release(&p);
+  if (fd >= 0)
+    while (flock(fd, LOCK_SH) && errno == EINTR)
+      ;
+  return fd;
+}
+
 static void info_of(const char *path, struct index_info *in)
 {
   struct ix x;
   struct stat st;
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int lock, fd;
   size_t i;
 
   memset(in, 0, sizeof(*in));
   in->path = xstrdup(path);
   ix_init(&x);
+  /* Shared, as readers do: a writer may cut a torn append meanwhile. */
+  lock = lock_of(path);
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd >= 0 && !fstat(fd, &st))
     in->bytes = (uint64_t)st.st_size;
   /* x takes the descriptor over */
@@ -51,6 +71,8 @@ static void info_of(const char *path, struct index_info *in)
     in->roots = xstrdup("");
   }
   ix_release(&x);
+  if (lock >= 0)
+    close(lock);
 }
 
 static int cmp_info(const void *a, const void *b)

@@ -23,7 +23,9 @@ struct ix {
   size_t len;
   int fd;           /* the index file, open while the struct lives */
   size_t win_off;   /* file offset of the set's payload (page-aligned) */
-  size_t valid_end; /* after the last sound segment: appends go here */
+  size_t valid_end; /* after the last whole append: appends go here */
+  size_t base_end;  /* after the base */
+  uint64_t ino;     /* the file's inode: a new one means a new base */
   int64_t created_ms;
   struct strtab strs;
   uint32_t nstr_saved; /* strings the file holds (ids below this) */

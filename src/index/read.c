@@ -111,6 +111,24 @@ static int load_issues(struct ix *x, const struct idx_seg_head *h,
   return 0;
 }
 
+/* Entries a walk may follow: 'd' or 'f' and a plain name, no path. */
+static int names_sound(const char *names, size_t len)
+{
+  size_t at = 0;
+
+  while (at < len) {
+    const char *e = names + at;
+    size_t n = strnlen(e, len - at);
+
+    if (n < 2 || n == len - at || (e[0] != 'd' && e[0] != 'f') ||
+        memchr(e + 1, '/', n - 1) || !strcmp(e + 1, ".") ||
+        !strcmp(e + 1, ".."))
+      return 0;
+    at += n + 1;
+  }
+  return 1;
+}
+
 static int load_dirs(struct ix *x, const struct idx_seg_head *h,
                      const unsigned char *p)
 {
@@ -143,7 +161,11 @@ static int load_dirs(struct ix *x, const struct idx_seg_head *h,
     r->ino = d.ino;
     r->mtime_ns = d.mtime_ns;
     r->listed = (int)x->ndirs; /* arrival order, until ix_dirs_finish */
+    if (!names_sound(r->names, r->names_len))
+      return -1;
     at += rec + (IDX_ALIGN - rec % IDX_ALIGN) % IDX_ALIGN;
+    if (at > len)
+      return -1;
   }
   return 0;
 }
@@ -236,16 +258,74 @@ static int load_seg(struct ix *x, const struct idx_seg_head *h,
   }
 }
 
+/*
+ * The segments from pos on. The base's apply as they come; a journal
+ * append's are held until its SEG_COMMIT, so an append cut short (a
+ * signal, a crash, a bad block) counts for nothing, not for its file
+ * records without its copies.
+ */
+static enum ix_status read_segments(struct ix *x, size_t pos)
+{
+  struct idx_seg_head held_h[64];
+  const unsigned char *held_p[64];
+  size_t nheld = 0, i, end = pos;
+  int base = 1;
+
+  for (;;) {
+    struct idx_seg_head h;
+    const unsigned char *p;
+
+    if (idx_seg_next(x->map, x->len, &pos, &h, &p, 0))
+      break;
+    /* The base's copies are large and needed only to rebuild. */
+    if (!(base && h.kind == SEG_COPIES) && idx_seg_verify(&h, p))
+      break;
+    if (h.kind == SEG_BASE_END) {
+      if (!base)
+        return IX_CORRUPT;
+      base = 0;
+      end = x->base_end = pos;
+      x->nstr_saved = x->strs.n;
+      continue;
+    }
+    if (base) {
+      if (load_seg(x, &h, p, 1))
+        return IX_CORRUPT;
+      continue;
+    }
+    if (h.kind != SEG_COMMIT) {
+      if (nheld == sizeof(held_h) / sizeof(held_h[0]))
+        break; /* no append holds that many: not one of ours */
+      held_h[nheld] = h;
+      held_p[nheld++] = p;
+      continue;
+    }
+    for (i = 0; i < nheld; i++)
+      if (load_seg(x, &held_h[i], held_p[i], 0))
+        return IX_CORRUPT;
+    x->journal_segments++;
+    nheld = 0;
+    end = pos;
+  }
+  /* A damaged base is corrupt; a damaged journal tail is a torn append. */
+  if (base)
+    return IX_CORRUPT;
+  x->valid_end = end;
+  x->nstr_saved = x->strs.n;
+  memset(x->touched, 0, x->nfiles);
+  ix_dirs_finish(x);
+  return IX_OK;
+}
+
 enum ix_status ix_read(struct ix *x, int fd)
 {
   struct stat st;
   struct idx_header hd;
-  size_t pos = sizeof(hd);
-  int base = 1;
 
   x->fd = fd;
   if (fstat(fd, &st) || st.st_size == 0)
     return IX_MISSING;
+  x->ino = (uint64_t)st.st_ino;
   if ((uint64_t)st.st_size < sizeof(hd))
     return IX_CORRUPT;
   x->len = (size_t)st.st_size;
@@ -260,36 +340,5 @@ enum ix_status ix_read(struct ix *x, int fd)
     return memcmp(hd.magic, IDX_MAGIC, sizeof(hd.magic)) != 0 ? IX_CORRUPT
                                                               : IX_STALE;
   x->created_ms = hd.created_ms;
-  for (;;) {
-    struct idx_seg_head h;
-    const unsigned char *p;
-    size_t at = pos;
-
-    if (idx_seg_next(x->map, x->len, &pos, &h, &p, 0))
-      break;
-    /* The base's copies are large and needed only to rebuild. */
-    if (!(base && h.kind == SEG_COPIES) && idx_seg_verify(&h, p)) {
-      pos = at;
-      break;
-    }
-    if (h.kind == SEG_BASE_END) {
-      if (!base)
-        return IX_CORRUPT;
-      base = 0;
-      x->nstr_saved = x->strs.n;
-      continue;
-    }
-    if (load_seg(x, &h, p, base))
-      return IX_CORRUPT;
-    if (!base)
-      x->journal_segments++;
-  }
-  /* A damaged base is corrupt; a damaged journal tail is a torn append. */
-  if (base)
-    return IX_CORRUPT;
-  x->valid_end = pos;
-  x->nstr_saved = x->strs.n;
-  memset(x->touched, 0, x->nfiles);
-  ix_dirs_finish(x);
-  return IX_OK;
+  return read_segments(x, sizeof(hd));
 }

@@ -21,6 +21,25 @@ void discover_init(struct discover *d)
   buf_init(&d->warnings, 0);
 }
 
+void discover_forget(struct discover *d)
+{
+  size_t i;
+
+  for (i = 0; i < d->nfiles; i++)
+    free(d->files[i].path);
+  free(d->files);
+  for (i = 0; i < d->ndirs; i++) {
+    free((char *)d->dirs[i].path);
+    free((char *)d->dirs[i].names);
+  }
+  free(d->dirs);
+  d->files = NULL;
+  d->dirs = NULL;
+  d->nfiles = d->cap = d->ndirs = d->dcap = d->listed = 0;
+  buf_reset(&d->warnings);
+  d->nwarnings = 0;
+}
+
 void discover_release(struct discover *d)
 {
   size_t i;
@@ -349,7 +368,7 @@ static void list_dir(struct walker *w, const struct walk_task *t,
   DIR *dir = NULL;
   struct dirent *de;
   struct stat dst;
-  int fd;
+  int fd, incomplete = 0;
 
   /* The files' paths must still open: the same limit as a path walk. */
   if (strlen(t->path) >= PATH_MAX) {
@@ -369,9 +388,19 @@ static void list_dir(struct walker *w, const struct walk_task *t,
     return;
   }
   buf_adds(&path, t->path);
-  while ((de = readdir(dir))) {
+  for (;;) {
     struct stat st;
-    int isdir = de->d_type == DT_DIR;
+    int isdir;
+
+    errno = 0;
+    if (!(de = readdir(dir))) {
+      if (errno) { /* the listing stopped short: not one to trust */
+        warn_dir(&w->part, t->path);
+        incomplete = 1;
+      }
+      break;
+    }
+    isdir = de->d_type == DT_DIR;
 
     if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
       continue;
@@ -384,8 +413,10 @@ static void list_dir(struct walker *w, const struct walk_task *t,
     buf_adds(&path, de->d_name);
     if (!isdir) {
       /* Relative to the directory: no path walk per file. */
-      if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+      if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW)) {
+        incomplete = 1;
         continue;
+      }
       isdir = S_ISDIR(st.st_mode);
       if (S_ISREG(st.st_mode) && has_jsonl_ext(de->d_name)) {
         add_file(&w->part, path.data, t->root, &st);
@@ -402,7 +433,7 @@ static void list_dir(struct walker *w, const struct walk_task *t,
   }
   closedir(dir);
   add_dir(&w->part, t->path, names.data, names.len, &dst, 1);
-  if (racy(&dst))
+  if (incomplete || racy(&dst))
     w->part.dirs[w->part.ndirs - 1].mtime_ns = DISCOVER_RACY;
   buf_release(&names);
   buf_release(&path);

@@ -81,6 +81,10 @@ void discover_release(struct discover *d);
 int discover_roots(struct discover *d, const struct discover_env *env,
                    struct err *e);
 
+/* Forgets what discover_files() found (files, directories, warnings),
+ * keeping the roots, so that it can walk again. */
+void discover_forget(struct discover *d);
+
 /* Walks every root for regular *.jsonl files, symlinks ignored; lists
  * only the directories the memo (if any) does not vouch for. */
 int discover_files(struct discover *d, struct err *e);

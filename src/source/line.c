@@ -318,7 +318,6 @@ static int opt_str(const struct jval *v, int nonempty, struct span *out)
   return 0;
 }
 
-
 static int is_usage_record(const struct rec_fields *r)
 {
   return r->message.kind == JK_OBJ && r->u.usage.kind == JK_OBJ;

@@ -19,8 +19,7 @@ int readfile(const char *path, size_t max, struct buf *out, struct err *e)
   fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     return err_set(e,
-                   errno == ENOENT || errno == ENOTDIR ||
-                           errno == ENAMETOOLONG
+                   errno == ENOENT || errno == ENOTDIR || errno == ENAMETOOLONG
                        ? ERR_NOTFOUND
                        : ERR_IO,
                    "cannot open '%s': %s", path, strerror(errno));

@@ -19,8 +19,9 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define CHECK_BYTES 4096 /* bytes before the end that scan_tail_check hashes   \
-                          */
+#define CHECK_BYTES                                                            \
+  4096 /* bytes before the end that scan_tail_check hashes                     \
+        */
 #define UNIT_BYTES (32u << 20) /* files above this are split */
 #define BLOCK_BYTES (1u << 20) /* read size and initial buffer */
 #define LONG_LINE (64u << 20)  /* longer lines are read through, not kept */
@@ -33,7 +34,8 @@ struct unit {
   uint64_t nlines;      /* lines owned, filled by the worker */
   uint64_t tail_at;     /* offset of an unterminated last line, or ~0 */
   int tail_rec;         /* that line was a usage record */
-  uint64_t check;       /* tail check at the file end (last unit only) */
+  uint64_t check;       /* tail check at check_end (the last unit) */
+  uint64_t check_end;   /* where this unit thought the lines end */
   int unreadable;       /* errno of a failed open or read, else 0 */
   struct scan_stats st; /* what this unit's lines held */
 };
@@ -432,9 +434,10 @@ static void run_unit(struct worker *w, struct unit *u)
       atomic_fetch_add(&w->sh->done_bytes, (unsigned long long)r);
     }
   }
-  if (u->b == end && !u->unreadable)
-    u->check = tail_check_fd(
-        fd, u->tail_at == UINT64_MAX || u->tail_rec ? end : u->tail_at);
+  if (u->b == end && !u->unreadable) {
+    u->check_end = u->tail_at == UINT64_MAX || u->tail_rec ? end : u->tail_at;
+    u->check = tail_check_fd(fd, u->check_end);
+  }
   close(fd);
   u->nlines = lineno;
   u->st.lines += lineno;
@@ -628,6 +631,7 @@ static void collect_issues(struct scan_result *r, struct worker *ws, int nt,
 static void file_results(struct scan_result *r, const struct shared *sh)
 {
   const struct discover *d = sh->d;
+  uint64_t *check_end = xcalloc(d->nfiles + 1, sizeof(*check_end));
   size_t i;
 
   r->files = xcalloc(d->nfiles + 1, sizeof(*r->files));
@@ -639,8 +643,10 @@ static void file_results(struct scan_result *r, const struct shared *sh)
 
     f->scanned = 1;
     f->unreadable |= !!u->unreadable;
-    if (u->b == sh->d->files[u->file].size)
+    if (u->b == sh->d->files[u->file].size) {
       f->check = u->check;
+      check_end[u->file] = u->check_end;
+    }
     add_stats(&f->st, &u->st);
     add_stats(&r->st, &u->st);
     if (u->tail_at == UINT64_MAX)
@@ -660,7 +666,13 @@ static void file_results(struct scan_result *r, const struct shared *sh)
       f->end = d->files[i].size;
     else if (f->lines)
       f->lines--;
+    /* A last line begun in an earlier unit ends the file there, not where
+     * the last unit hashed: hash again (rare, a line longer than a unit). */
+    if (f->scanned && !f->unreadable && f->end != check_end[i] &&
+        scan_tail_check(d->files[i].path, f->end, &f->check))
+      f->check = UINT64_MAX;
   }
+  free(check_end);
 }
 
 /* One warning per file any unit of which failed, in file order. */

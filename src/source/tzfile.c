@@ -52,8 +52,7 @@ static int unknown_zone(struct tz *tz, const char *name, struct err *e)
 
 /* A checked name: built-in UTC, a zoneinfo file, or (when `posix`) a POSIX
  * string. */
-static int load_spec(struct tz *tz, const char *name, int posix,
-                     struct err *e)
+static int load_spec(struct tz *tz, const char *name, int posix, struct err *e)
 {
   const char *dir = getenv("TZDIR");
   char path[PATH_MAX];

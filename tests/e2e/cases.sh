@@ -11,6 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 n=0
+touch "$tmp/start"
 for dir in "$here"/cases/*/*/; do
   dir=${dir%/}
   [ -f "$dir/args" ] || continue
@@ -60,5 +61,14 @@ for dir in "$here"/cases/*/*/; do
     fi
   done
 done
+# A case must not write into the tree (an index under @CASE@, say).
+if [ "${TOKMETER_UPDATE:-}" != 1 ]; then
+  written=$(find "$here/cases" -newer "$tmp/start" | head -5)
+  if [ -n "$written" ]; then
+    echo "FAIL: cases wrote into the source tree:"
+    echo "$written"
+    fail=$((fail + 1))
+  fi
+fi
 echo "$n cases, $fail differences"
 [ "$n" -gt 0 ] && [ "$fail" -eq 0 ]

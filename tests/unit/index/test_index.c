@@ -42,6 +42,7 @@ struct world {
   int threads;
   int entries_changed; /* files created, deleted or renamed since settled */
   long epoch;          /* settled directories' mtime: base + epoch */
+  uint64_t unit;       /* scan unit size, 0: random */
   time_t base;
 };
 
@@ -247,7 +248,8 @@ static void run_index(struct world *w, struct scan_result *r,
   memset(&o, 0, sizeof(o));
   o.dir = w->cache;
   o.scan.threads = w->threads;
-  o.scan.unit_bytes = 1 + rnd(w, 4) * 700; /* files cut into units too */
+  /* files cut into units too */
+  o.scan.unit_bytes = w->unit ? w->unit : 1 + rnd(w, 4) * 700;
   o.now_ms = 1;
   scan_result_init(r);
   index_stats_init(is);
@@ -523,9 +525,172 @@ static void test_deleted_kept(void **state)
   world_free(&w);
 }
 
+static void add_rec(struct buf *b, const char *id, int sec, unsigned in)
+{
+  transcript_add(b, &(struct transcript_rec){id, "r", "s9", NULL, NULL, sec, in,
+                                             2, 3, 0, NULL});
+  buf_addch(b, '\n');
+}
+
+/* Copies only a rebuild reads, damaged, when this run's new calls fill
+ * the journal: never folded in; the next run starts afresh. */
+static void test_damaged_copies_full_journal(void **state)
+{
+  struct world w;
+  struct buf b = BUF_INIT;
+  char idx[1024], id[32];
+  uint32_t bad = 0x7fffffff;
+  uint64_t big = 1000000000ULL;
+  long at;
+  int i;
+
+  (void)state;
+  world_make(&w, 5);
+  w.unit = 64 << 10; /* tiny units over 2.5 MB would read it n^2 times */
+  for (i = 0; i < 5; i++) {
+    snprintf(id, sizeof(id), "dup_%d", i);
+    add_rec(&b, id, i, 10);
+  }
+  /* the same calls in two files: one copy of each loses */
+  file_write(&w, 0, &b, "wb");
+  file_write(&w, 3, &b, "wb");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CREATED);
+  index_file(&w, idx, sizeof(idx));
+  at = seg_payload(idx, SEG_COPIES);
+  patch(idx, at + (long)offsetof(struct event, file), &bad, sizeof(bad));
+  patch(idx, at + (long)offsetof(struct event, tok), &big, sizeof(big));
+  buf_reset(&b);
+  for (i = 0; i < 4200; i++) {
+    snprintf(id, sizeof(id), "new_%d", i);
+    add_rec(&b, id, 100 + i, 1);
+  }
+  file_write(&w, 1, &b, "wb");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  /* the next write finds the journal full and the copies bad */
+  buf_reset(&b);
+  add_rec(&b, "later", 9000, 1);
+  file_write(&w, 1, &b, "ab");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CORRUPT);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  buf_release(&b);
+  world_free(&w);
+}
+
+/* An append cut inside its copies, after its file records: all of it is
+ * left out, so its lines are read again. */
+static void test_append_cut_short(void **state)
+{
+  struct world w;
+  struct buf b = BUF_INIT, raw = BUF_INIT;
+  struct idx_seg_head h;
+  const unsigned char *pl;
+  char idx[1024];
+  long before, copies_at = -1;
+  size_t pos;
+
+  (void)state;
+  world_make(&w, 6);
+  add_rec(&b, "base_1", 1, 5);
+  file_write(&w, 0, &b, "wb");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CREATED);
+  index_file(&w, idx, sizeof(idx));
+  before = size_of(idx);
+  buf_reset(&b);
+  add_rec(&b, "grown_1", 50, 7);
+  add_rec(&b, "grown_2", 60, 7);
+  file_write(&w, 0, &b, "ab");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  assert_int_equal(testutil_read_file(idx, &raw), 0);
+  pos = (size_t)before;
+  while (
+      !idx_seg_next((const unsigned char *)raw.data, raw.len, &pos, &h, &pl, 0))
+    if (h.kind == SEG_COPIES)
+      copies_at = (long)(pl - (const unsigned char *)raw.data);
+  assert_true(copies_at > before);
+  assert_int_equal(truncate(idx, copies_at + 10), 0);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  buf_release(&raw);
+  buf_release(&b);
+  world_free(&w);
+}
+
+/* Runs that add only lines without usage do not grow the journal
+ * forever: it is folded into a new base. */
+static void test_journal_bounded(void **state)
+{
+  struct world w;
+  struct buf b = BUF_INIT;
+  struct index_info *v;
+  size_t k;
+  int i;
+
+  (void)state;
+  world_make(&w, 8);
+  add_rec(&b, "base_1", 1, 5);
+  file_write(&w, 0, &b, "wb");
+  for (i = 0; i < 600; i++) {
+    struct scan_result r;
+    struct index_stats is;
+
+    buf_reset(&b);
+    buf_adds(&b, "{\"type\":\"user\",\"message\":{\"content\":\"hi\"}}\n");
+    file_write(&w, 0, &b, "ab");
+    run_index(&w, &r, &is);
+    assert_int_equal(r.set.n, 1);
+    index_stats_release(&is);
+    scan_result_release(&r);
+  }
+  assert_int_equal(index_list(w.cache, &v, &k, NULL), 0);
+  assert_int_equal(k, 1);
+  assert_true(v[0].journal_segments < 512);
+  index_info_free(v, k);
+  buf_release(&b);
+  world_free(&w);
+}
+
+/* A last line begun in an earlier scan unit and finished later is read
+ * from where it began, not the whole file again. */
+static void test_tail_across_units(void **state)
+{
+  struct world w;
+  struct buf b = BUF_INIT;
+  struct scan_result r;
+  struct index_stats is;
+  int i;
+
+  (void)state;
+  world_make(&w, 9);
+  w.unit = 1000;
+  add_rec(&b, "a", 0, 1);
+  add_rec(&b, "b", 1, 1);
+  buf_adds(&b, "{\"type\":\"user\",\"message\":{\"content\":\"");
+  buf_addrep(&b, 'x', 3000);
+  file_write(&w, 0, &b, "wb");
+  assert_int_equal(rebuilt_and_same(&w), INDEX_CREATED);
+  buf_reset(&b);
+  buf_adds(&b, "\"}}\n");
+  add_rec(&b, "d", 9, 1);
+  file_write(&w, 0, &b, "ab");
+  run_index(&w, &r, &is);
+  assert_int_equal(is.files_grown, 1);
+  assert_int_equal(is.files_reread, 0);
+  assert_int_equal(r.set.n, 3);
+  index_stats_release(&is);
+  scan_result_release(&r);
+  for (i = 0; i < 1; i++)
+    assert_int_equal(rebuilt_and_same(&w), INDEX_REUSED);
+  buf_release(&b);
+  world_free(&w);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_damaged_copies_full_journal),
+      cmocka_unit_test(test_append_cut_short),
+      cmocka_unit_test(test_journal_bounded),
+      cmocka_unit_test(test_tail_across_units),
       cmocka_unit_test(test_random_equivalence),
       cmocka_unit_test(test_damage),
       cmocka_unit_test(test_deleted_kept),
