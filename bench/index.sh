@@ -77,7 +77,7 @@ printf '{"session_id":"%s","transcript_path":"%s","model":{"id":"claude-opus-4-8
   "$(basename "$f" .jsonl)" "$f" >"$results/.sl.json"
 read -r t_sl r_sl < <(STDIN=$results/.sl.json RUNS=5 measure "$bin" statusline --claude-dir "$work")
 
-ms() { awk "BEGIN{printf \"%.0f ms\", $1 * 1000}"; }
+ms() { awk "BEGIN{printf \"%.1f ms\", $1 * 1000}"; }
 idx=$(du -k "$XDG_CACHE_HOME"/tokmeter/index/*.idx | cut -f1)
 out=$results/index-$mb.md
 {

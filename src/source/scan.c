@@ -51,6 +51,7 @@ struct shared {
   int collect;
   size_t long_line;
   const uint64_t *start_line; /* per file, or NULL */
+  int by_file;                /* for the index: tail checks too */
   pthread_mutex_t lock; /* guards running, signals `idle` when it hits 0 */
   pthread_cond_t idle;
   int running;
@@ -434,9 +435,16 @@ static void run_unit(struct worker *w, struct unit *u)
       atomic_fetch_add(&w->sh->done_bytes, (unsigned long long)r);
     }
   }
-  if (u->b == end && !u->unreadable) {
-    u->check_end = u->tail_at == UINT64_MAX || u->tail_rec ? end : u->tail_at;
-    u->check = tail_check_fd(fd, u->check_end);
+  if (w->sh->by_file && u->b == end && !u->unreadable) {
+    uint64_t ce = u->tail_at == UINT64_MAX || u->tail_rec ? end : u->tail_at;
+    uint64_t from = ce > CHECK_BYTES ? ce - CHECK_BYTES : 0;
+
+    u->check_end = ce;
+    /* The last read usually still holds those bytes. */
+    if (from >= boff && ce <= boff + len)
+      u->check = hash64(w->buf + (from - boff), (size_t)(ce - from), ce);
+    else
+      u->check = tail_check_fd(fd, ce);
   }
   close(fd);
   u->nlines = lineno;
@@ -668,7 +676,7 @@ static void file_results(struct scan_result *r, const struct shared *sh)
       f->lines--;
     /* A last line begun in an earlier unit ends the file there, not where
      * the last unit hashed: hash again (rare, a line longer than a unit). */
-    if (f->scanned && !f->unreadable && f->end != check_end[i] &&
+    if (sh->by_file && f->scanned && !f->unreadable && f->end != check_end[i] &&
         scan_tail_check(d->files[i].path, f->end, &f->check))
       f->check = UINT64_MAX;
   }
@@ -715,6 +723,7 @@ int scan_run(const struct discover *d, const struct scan_opts *o,
   sh.collect = o->collect_issues;
   sh.long_line = o->long_line_bytes ? o->long_line_bytes : LONG_LINE;
   sh.start_line = o->start ? o->start_line : NULL;
+  sh.by_file = o->by_file;
   sh.nunits =
       make_units(d, o->start, o->unit_bytes ? o->unit_bytes : UNIT_BYTES,
                  &sh.units, &total);

@@ -684,9 +684,46 @@ static void test_tail_across_units(void **state)
   world_free(&w);
 }
 
+/* Lines appended to a file are read from where the last run stopped,
+ * whatever the unit size: the recorded tail hash matches. */
+static void test_append_is_grown(void **state)
+{
+  static const uint64_t units[] = {1u << 20, 700, 64, 1};
+  size_t k;
+
+  (void)state;
+  for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+    struct world w;
+    struct buf b = BUF_INIT;
+    struct scan_result r;
+    struct index_stats is;
+    int i;
+
+    world_make(&w, 20 + k);
+    w.unit = units[k];
+    for (i = 0; i < 40; i++)
+      random_line(&w, &b);
+    file_write(&w, 2, &b, "wb");
+    assert_int_equal(rebuilt_and_same(&w), INDEX_CREATED);
+    for (i = 0; i < 3; i++) {
+      buf_reset(&b);
+      add_rec(&b, i == 0 ? "g0" : i == 1 ? "g1" : "g2", 100 + i, 4);
+      file_write(&w, 2, &b, "ab");
+      run_index(&w, &r, &is);
+      assert_int_equal(is.files_grown, 1);
+      assert_int_equal(is.files_reread, 0);
+      index_stats_release(&is);
+      scan_result_release(&r);
+    }
+    buf_release(&b);
+    world_free(&w);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_append_is_grown),
       cmocka_unit_test(test_damaged_copies_full_journal),
       cmocka_unit_test(test_append_cut_short),
       cmocka_unit_test(test_journal_bounded),
