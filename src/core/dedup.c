@@ -104,7 +104,12 @@ void dedup_merge(struct dedup *into, struct dedup *from)
     struct event e = from->ev[i];
 
     event_remap(&e, map, &from->strs, &into->strs);
-    dedup_add(into, &e);
+    /* By-file copies from different sets meet only when one file was
+     * split between them; a repeated copy is harmless there. */
+    if (into->by_file)
+      append(into, &e);
+    else
+      dedup_add(into, &e);
   }
   /* Copies already folded away in `from` still count as offered. */
   into->copies += copies - from->n;

@@ -44,7 +44,9 @@ void dedup_by_file(struct dedup *d);
 /* Offers one copy (ids in d->strs). */
 void dedup_add(struct dedup *d, const struct event *e);
 
-/* Offers every event of `from` (ids in from->strs), then empties it. */
+/* Offers every event of `from` (ids in from->strs), then empties it. Into
+ * a by-file set they are appended as they are: a copy may then appear
+ * twice, which a set built from the copies later does not mind. */
 void dedup_merge(struct dedup *into, struct dedup *from);
 
 /*

@@ -219,3 +219,17 @@ void event_remap(struct event *ev, uint32_t *map, const struct strtab *from,
   ev->file = remap_id(map, from, to, ev->file);
   ev->uuid_str = remap_id(map, from, to, ev->uuid_str);
 }
+
+int event_same(const struct event *a, const struct event *b)
+{
+  return a->key[0] == b->key[0] && a->key[1] == b->key[1] &&
+         a->key_kind == b->key_kind && a->ts_ms == b->ts_ms &&
+         a->tok.input == b->tok.input && a->tok.output == b->tok.output &&
+         a->tok.cache_write_5m == b->tok.cache_write_5m &&
+         a->tok.cache_write_1h == b->tok.cache_write_1h &&
+         a->tok.cache_read == b->tok.cache_read && a->cost_usd == b->cost_usd &&
+         a->limit_reset == b->limit_reset && a->web_search == b->web_search &&
+         a->session == b->session && a->model == b->model && a->cwd == b->cwd &&
+         a->file == b->file && a->uuid_str == b->uuid_str &&
+         a->flags == b->flags && !memcmp(a->uuid, b->uuid, sizeof(a->uuid));
+}

@@ -75,6 +75,10 @@ int event_better(const struct event *a, const struct event *b,
 uint32_t event_model_label(const struct event *ev, const struct strtab *st,
                            struct strtab *out, struct buf *tmp);
 
+/* 1 when a and b are the same copy: every field equal, strings by id
+ * (so both must use one table). */
+int event_same(const struct event *a, const struct event *b);
+
 /*
  * Moves ev's strings from table `from` to table `to` (interning them);
  * map[id] caches the new id of each id of `from` (from->n + 1 entries,

@@ -47,8 +47,8 @@ static uint32_t *key_table(const struct dedup *d, size_t *mask)
   return t;
 }
 
-/* 1 when c is the set's event for its key: neither copy better than the
- * other means equal in every field, the file included. */
+/* 1 when c is the set's event for its key: the same copy, field by
+ * field (one string table, so strings compare by id). */
 static int in_set(const struct dedup *d, const uint32_t *t, size_t mask,
                   const struct event *c)
 {
@@ -60,7 +60,7 @@ static int in_set(const struct dedup *d, const uint32_t *t, size_t mask,
     const struct event *w = &d->ev[t[s] - 1];
 
     if (same_key(w, c))
-      return !event_better(w, c, &d->strs) && !event_better(c, w, &d->strs);
+      return event_same(w, c);
   }
   return 0;
 }
