@@ -30,6 +30,7 @@ fi
 work=$top/bench/corpus/index-work-$mb
 rm -rf "$work"
 cp -r "$src" "$work"
+sync # the copy's dirty pages would slow the index writes down
 export XDG_CACHE_HOME=$top/bench/.cache/index-bench TZ=UTC
 rm -rf "$XDG_CACHE_HOME"
 mapfile -t files < <(find "$work/projects" -name '*.jsonl' -type f | sort)
