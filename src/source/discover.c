@@ -44,17 +44,10 @@ void discover_release(struct discover *d)
 {
   size_t i;
 
+  discover_forget(d);
   for (i = 0; i < d->nroots; i++)
     free(d->roots[i]);
   free(d->roots);
-  for (i = 0; i < d->nfiles; i++)
-    free(d->files[i].path);
-  free(d->files);
-  for (i = 0; i < d->ndirs; i++) {
-    free((char *)d->dirs[i].path);
-    free((char *)d->dirs[i].names);
-  }
-  free(d->dirs);
   buf_release(&d->warnings);
   memset(d, 0, sizeof(*d));
 }
