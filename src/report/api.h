@@ -1,0 +1,51 @@
+/* The HTTP API's answers (docs/api.md), built from a finished set. */
+/* SPDX-License-Identifier: MIT */
+#ifndef TOKMETER_REPORT_API_H
+#define TOKMETER_REPORT_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/aggregate.h"
+#include "core/dedup.h"
+#include "core/tz.h"
+#include "util/buf.h"
+
+/*
+ * What every builder reads, all borrowed: the calls, how to price and
+ * place them, and the request's common parameters. The builders do no
+ * I/O: the dashboard and the team server give them the same set, so the
+ * API is the same, and the tests check it against the CLI's reports.
+ */
+struct api_ctx {
+  const struct dedup *set;      /* finished */
+  const struct project_map *pm; /* names projects (may be empty) */
+  struct pricer *pricer;
+  const struct tz *tz;
+  const char *tz_name;
+  int64_t since_day, until_day; /* INT64_MIN / INT64_MAX when absent */
+  uint32_t project;             /* id in pm->names; 0: all */
+  int64_t now_ms;
+  size_t deleted_files, deleted_calls; /* kept calls of deleted files */
+};
+
+/* Ordering of GET /api/sessions. */
+enum api_sort {
+  API_SORT_COST,
+  API_SORT_START,
+  API_SORT_END,
+  API_SORT_TOKENS,
+  API_SORT_DURATION
+};
+
+/* Each appends one JSON document (docs/api.md) to out. */
+void api_summary(struct buf *out, const struct api_ctx *c);
+void api_daily(struct buf *out, const struct api_ctx *c);
+void api_models(struct buf *out, const struct api_ctx *c);
+void api_projects(struct buf *out, const struct api_ctx *c);
+void api_sessions(struct buf *out, const struct api_ctx *c, enum api_sort sort,
+                  int desc, size_t limit, size_t offset);
+/* Without since/until: the 28 days up to today. */
+void api_heatmap(struct buf *out, const struct api_ctx *c);
+
+#endif
