@@ -401,6 +401,10 @@ void api_projects(struct buf *out, const struct api_ctx *c)
   agg_release(&a);
 }
 
+static void session_json(struct jsonw *w, const struct api_ctx *c,
+                         const struct agg *a, const struct agg_row *r,
+                         const struct side *s);
+
 struct sort_ctx {
   enum api_sort by;
   int desc;
@@ -446,7 +450,7 @@ void api_sessions(struct buf *out, const struct api_ctx *c, enum api_sort sort,
   struct side *s = sides(c, 0);
   struct agg a;
   struct jsonw w;
-  size_t i, k;
+  size_t i;
 
   build(&a, c, AGG_SESSION);
   if (a.n > 1)
@@ -461,30 +465,8 @@ void api_sessions(struct buf *out, const struct api_ctx *c, enum api_sort sort,
     const struct agg_row *r = &a.rows[i];
     const char *id = strtab_get(&a.names, r->key);
     uint32_t sid = id ? strtab_find(&c->set->strs, id, strlen(id)) : 0;
-    const char *proj = strtab_get(&a.names, r->project);
 
-    jsonw_obj_begin(&w);
-    jsonw_key(&w, "sessionId");
-    jsonw_strz(&w, id ? id : "");
-    jsonw_key(&w, "project");
-    if (proj)
-      jsonw_strz(&w, proj);
-    else
-      jsonw_null(&w);
-    cwd_json(&w, c, sid ? &s[sid] : NULL);
-    time_json(&w, "start", r->first_ms);
-    time_json(&w, "end", r->last_ms);
-    jsonw_key(&w, "durationMs");
-    jsonw_int(&w, r->last_ms - r->first_ms);
-    jsonw_key(&w, "models");
-    jsonw_arr_begin(&w);
-    for (k = 0; k < r->nmodels; k++)
-      jsonw_strz(&w, strtab_get(&a.names, r->models[k].name));
-    jsonw_arr_end(&w);
-    row_usage(&w, "usage", r);
-    jsonw_key(&w, "subagentShare");
-    jsonw_double(&w, sid && r->cost > 0 ? s[sid].sub_cost / r->cost : 0);
-    jsonw_obj_end(&w);
+    session_json(&w, c, &a, r, sid ? &s[sid] : NULL);
   }
   jsonw_arr_end(&w);
   jsonw_obj_end(&w);
@@ -552,4 +534,134 @@ void api_heatmap(struct buf *out, const struct api_ctx *c)
   jsonw_arr_end(&w);
   jsonw_obj_end(&w);
   buf_addch(out, '\n');
+}
+
+/* The session row of `id` in a, or NULL. */
+static const struct agg_row *session_row(const struct agg *a, const char *id)
+{
+  size_t i;
+
+  for (i = 0; i < a->n; i++) {
+    const char *k = strtab_get(&a->names, a->rows[i].key);
+
+    if (k && !strcmp(k, id))
+      return &a->rows[i];
+  }
+  return NULL;
+}
+
+static void session_json(struct jsonw *w, const struct api_ctx *c,
+                         const struct agg *a, const struct agg_row *r,
+                         const struct side *s)
+{
+  const char *proj = strtab_get(&a->names, r->project);
+  size_t k;
+
+  jsonw_obj_begin(w);
+  jsonw_key(w, "sessionId");
+  jsonw_strz(w, strtab_get(&a->names, r->key));
+  jsonw_key(w, "project");
+  if (proj)
+    jsonw_strz(w, proj);
+  else
+    jsonw_null(w);
+  cwd_json(w, c, s);
+  time_json(w, "start", r->first_ms);
+  time_json(w, "end", r->last_ms);
+  jsonw_key(w, "durationMs");
+  jsonw_int(w, r->last_ms - r->first_ms);
+  jsonw_key(w, "models");
+  jsonw_arr_begin(w);
+  for (k = 0; k < r->nmodels; k++)
+    jsonw_strz(w, strtab_get(&a->names, r->models[k].name));
+  jsonw_arr_end(w);
+  row_usage(w, "usage", r);
+  jsonw_key(w, "subagentShare");
+  jsonw_double(w, s && r->cost > 0 ? s->sub_cost / r->cost : 0);
+  jsonw_obj_end(w);
+}
+
+/* main/subagent sums and one turn per call of session `sid`. */
+static void session_calls(struct jsonw *w, const struct api_ctx *c,
+                          uint32_t sid, struct agg *a)
+{
+  struct usage main_u, sub_u;
+  struct agg_filter f;
+  struct buf tmp = BUF_INIT;
+  size_t i;
+
+  memset(&main_u, 0, sizeof(main_u));
+  memset(&sub_u, 0, sizeof(sub_u));
+  filter_of(c, &f);
+  jsonw_key(w, "turns");
+  jsonw_arr_begin(w);
+  for (i = 0; i < c->set->n; i++) {
+    const struct event *ev = &c->set->ev[i];
+    int priced, sub;
+    double cost;
+    uint32_t model;
+
+    if (ev->session != sid || !agg_keep(&f, c->pm, ev))
+      continue;
+    cost = pricer_cost(c->pricer, ev, &priced);
+    sub = is_subagent(ev, &c->set->strs);
+    usage_add(sub ? &sub_u : &main_u, ev, cost, priced);
+    model = event_model_label(ev, &c->set->strs, &a->names, &tmp);
+    jsonw_obj_begin(w);
+    time_json(w, "at", ev->ts_ms);
+    jsonw_key(w, "model");
+    if (model)
+      jsonw_strz(w, strtab_get(&a->names, model));
+    else
+      jsonw_null(w);
+    usage_json(w, "usage", 1, &ev->tok, priced ? cost : 0,
+               priced ? 0 : tokens_total(&ev->tok));
+    jsonw_key(w, "subagent");
+    jsonw_bool(w, sub);
+    jsonw_obj_end(w);
+  }
+  jsonw_arr_end(w);
+  usage_of(w, "main", &main_u);
+  usage_of(w, "subagents", &sub_u);
+  buf_release(&tmp);
+}
+
+int api_session(struct buf *out, const struct api_ctx *c, const char *id)
+{
+  struct agg a;
+  const struct agg_row *r;
+  struct side *s;
+  struct jsonw w;
+  uint32_t sid = strtab_find(&c->set->strs, id, strlen(id));
+  size_t k;
+
+  build(&a, c, AGG_SESSION);
+  r = sid ? session_row(&a, id) : NULL;
+  if (!r) {
+    agg_release(&a);
+    return -1;
+  }
+  s = sides(c, 0);
+  jsonw_init(&w, out, 2);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "session");
+  session_json(&w, c, &a, r, &s[sid]);
+  jsonw_key(&w, "byModel");
+  jsonw_arr_begin(&w);
+  for (k = 0; k < r->nmodels; k++) {
+    const struct agg_model *m = &r->models[k];
+
+    jsonw_obj_begin(&w);
+    jsonw_key(&w, "model");
+    jsonw_strz(&w, strtab_get(&a.names, m->name));
+    usage_json(&w, "usage", m->calls, &m->tok, m->cost, m->unpriced_tokens);
+    jsonw_obj_end(&w);
+  }
+  jsonw_arr_end(&w);
+  session_calls(&w, c, sid, &a);
+  jsonw_obj_end(&w);
+  buf_addch(out, '\n');
+  free(s);
+  agg_release(&a);
+  return 0;
 }

@@ -258,9 +258,39 @@ static void test_heatmap(void **state)
   fx_free(&f);
 }
 
+static void test_session_detail(void **state)
+{
+  struct fx f;
+  struct buf b = BUF_INIT;
+  json_t *j, *turns;
+
+  (void)state;
+  fx_make(&f, "UTC");
+  assert_int_equal(api_session(&b, &f.c, "s1"), 0);
+  j = parse(&b);
+  turns = json_object_get(j, "turns");
+  assert_int_equal(json_array_size(turns), 2);
+  assert_string_equal(
+      json_string_value(json_object_get(json_array_get(turns, 0), "at")),
+      "2026-03-09T10:00:00.000Z");
+  assert_int_equal(num(json_object_get(j, "main"), "totalTokens"), 170);
+  assert_int_equal(num(json_object_get(j, "subagents"), "calls"), 0);
+  assert_int_equal(json_array_size(json_object_get(j, "byModel")), 1);
+  assert_string_equal(json_string_value(json_object_get(
+                          json_object_get(j, "session"), "sessionId")),
+                      "s1");
+  json_decref(j);
+  buf_reset(&b);
+  assert_int_equal(api_session(&b, &f.c, "nope"), -1);
+  assert_int_equal(b.len, 0);
+  buf_release(&b);
+  fx_free(&f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_session_detail),
       cmocka_unit_test(test_daily),
       cmocka_unit_test(test_summary_periods),
       cmocka_unit_test(test_models_share),
