@@ -98,7 +98,21 @@ int agg_keep(const struct agg_filter *f, const struct project_map *pm,
     if (day < f->since_day || day > f->until_day)
       return 0;
   }
+  if (f->model &&
+      (ev->model != f->model || !!(ev->flags & EVENT_FAST) != f->model_fast))
+    return 0;
   return !f->project || project_of(pm, ev) == f->project;
+}
+
+void agg_filter_model(struct agg_filter *f, const struct strtab *st,
+                      const char *name)
+{
+  size_t n = strlen(name);
+
+  f->model_fast = n > 5 && !strcmp(name + n - 5, "-fast");
+  f->model = strtab_find(st, name, f->model_fast ? n - 5 : n);
+  if (!f->model)
+    f->model = UINT32_MAX; /* matches nothing */
 }
 
 /* Row lookup by a 64-bit bucket key; keys live in the rows (order/aux). */

@@ -67,8 +67,18 @@ struct agg_filter {
   const struct tz *tz;          /* local days are computed in this zone */
   int64_t since_day, until_day; /* inclusive local day numbers */
   uint32_t project;             /* id in the project map's names, 0 = all */
+  uint32_t model; /* id of the model in the set's strings, 0 = all */
+  int model_fast; /* with model: only fast-mode calls (1) or only others */
   struct pricer *pricer;
 };
+
+/*
+ * Sets f's model filter from a model as reports name it ("-fast" for
+ * fast mode) and the set's string table; a model no call has matches
+ * nothing.
+ */
+void agg_filter_model(struct agg_filter *f, const struct strtab *st,
+                      const char *name);
 
 /* Sums for one model inside a row (or over a whole report). */
 struct agg_model {
@@ -117,7 +127,7 @@ void agg_build(struct agg *a, const struct dedup *set,
                const struct project_map *pm, const struct agg_filter *f,
                enum agg_by by, unsigned week_start);
 
-/* 1 if the event passes the filter's days and project. */
+/* 1 if the event passes the filter's days, project and model. */
 int agg_keep(const struct agg_filter *f, const struct project_map *pm,
              const struct event *ev);
 

@@ -91,6 +91,8 @@ static void filter_of(const struct api_ctx *c, struct agg_filter *f)
   f->until_day = c->until_day;
   f->project = c->project;
   f->pricer = c->pricer;
+  if (c->model)
+    agg_filter_model(f, &c->set->strs, c->model);
 }
 
 static void build(struct agg *a, const struct api_ctx *c, enum agg_by by)

@@ -25,6 +25,7 @@ struct api_ctx {
   const char *tz_name;
   int64_t since_day, until_day; /* INT64_MIN / INT64_MAX when absent */
   uint32_t project;             /* id in pm->names; 0: all */
+  const char *model;            /* as reports name it; NULL: all */
   int64_t now_ms;
   size_t deleted_files, deleted_calls; /* kept calls of deleted files */
 };

@@ -287,9 +287,40 @@ static void test_session_detail(void **state)
   fx_free(&f);
 }
 
+static void test_model_filter(void **state)
+{
+  struct fx f;
+  struct buf b = BUF_INIT;
+  json_t *j;
+
+  (void)state;
+  fx_make(&f, "UTC");
+  f.c.model = "claude-opus-4-5";
+  api_daily(&b, &f.c);
+  j = parse(&b);
+  assert_int_equal(num(json_object_get(j, "totals"), "calls"), 1);
+  assert_int_equal(num(json_object_get(j, "totals"), "totalTokens"), 300);
+  json_decref(j);
+  buf_reset(&b);
+  f.c.model = "claude-opus-4-5-fast"; /* no fast-mode calls */
+  api_daily(&b, &f.c);
+  j = parse(&b);
+  assert_int_equal(num(json_object_get(j, "totals"), "calls"), 0);
+  json_decref(j);
+  buf_reset(&b);
+  f.c.model = "no-such-model";
+  api_models(&b, &f.c);
+  j = parse(&b);
+  assert_int_equal(json_array_size(json_object_get(j, "models")), 0);
+  json_decref(j);
+  buf_release(&b);
+  fx_free(&f);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_model_filter),
       cmocka_unit_test(test_session_detail),
       cmocka_unit_test(test_daily),
       cmocka_unit_test(test_summary_periods),
