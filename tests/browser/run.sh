@@ -11,14 +11,26 @@ here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 chromium=${CHROMIUM:-/usr/bin/chromium}
 
-have() { command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
-  [ -x "$chromium" ]; }
-if ! have; then
+# missing: what of chromium, node and npm is not there (empty when all are).
+missing() {
+  local m=""
+  [ -x "$chromium" ] || m="$m $chromium"
+  command -v node >/dev/null 2>&1 || m="$m node"
+  command -v npm >/dev/null 2>&1 || m="$m npm"
+  echo "$m"
+}
+if [ -n "$(missing)" ]; then
   "$src/scripts/install-deps.sh" --browser >&2 || true
-  if ! have; then
-    echo "browser tests skipped: cannot install chromium, node or npm"
+  if [ -n "$(missing)" ]; then
+    echo "browser tests skipped: cannot install$(missing)"
     exit 77
   fi
+fi
+# playwright-core's engines field; Debian 12's own nodejs is 18.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "browser tests skipped: node $(node --version) is older than 20"
+  exit 77
 fi
 
 # A stamp of the lock file's contents: a changed pin reinstalls. flock
