@@ -27,8 +27,11 @@ build-asan: $(ASAN)/Makefile
 run: deps build
 	@scripts/run-main.sh $(BUILD)/tokmeter
 
-# The whole suite twice: the normal build, then ASan + UBSan.
-test: deps
+# The whole suite twice: the normal build, then ASan + UBSan. --browser:
+# chromium for tests/browser (its run.sh would install it too, but inside
+# the test's time limit).
+test:
+	@scripts/install-deps.sh --browser
 	$(MAKE) test-fast
 	$(MAKE) test-asan
 

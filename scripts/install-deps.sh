@@ -5,6 +5,8 @@
 #   scripts/install-deps.sh --fuzz   also clang and its libFuzzer runtime
 #   scripts/install-deps.sh --bench  also node/npm, GNU time and libsqlite3-dev
 #                                    (benchmarks; bench/sqlite-probe.sh)
+#   scripts/install-deps.sh --browser  also chromium and node/npm (the
+#                                    browser tests, tests/browser/run.sh)
 set -eu
 
 # build: compiler, cmake, pkg-config; libraries: jansson (JSON), cmocka
@@ -19,6 +21,12 @@ for arg in "$@"; do
   --bench)
     pkgs="$pkgs time libsqlite3-dev"
     # Node.js may come from elsewhere with npm bundled: commands decide.
+    command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+    command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+    ;;
+  --browser)
+    # Debian's browser: playwright-core drives it, never a downloaded one.
+    pkgs="$pkgs chromium"
     command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
     ;;
