@@ -7,10 +7,12 @@
 #                                    (benchmarks; bench/sqlite-probe.sh)
 set -eu
 
-# build: compiler, cmake, pkg-config; libraries: jansson (JSON), cmocka
-# (unit tests); tzdata (IANA zones for --timezone); git (tests make repos);
+# build: compiler, cmake, pkg-config; libraries: jansson (JSON),
+# libmicrohttpd (dashboard and team server), cmocka (unit tests); tzdata
+# (IANA zones for --timezone); git (tests make repos);
 # tmux (the live monitor's end-to-end test drives a terminal with it).
-pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libcmocka-dev tzdata git tmux"
+pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libmicrohttpd-dev
+  libcmocka-dev tzdata git tmux"
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
