@@ -9,12 +9,13 @@
 #                                    browser tests, tests/browser/run.sh)
 set -eu
 
-# build: compiler, cmake, pkg-config; libraries: jansson (JSON), cmocka
-# (unit tests); tzdata (IANA zones for --timezone); git (tests make repos);
+# build: compiler, cmake, pkg-config; libraries: jansson (JSON),
+# libmicrohttpd (dashboard and team server), cmocka (unit tests); tzdata
+# (IANA zones for --timezone); git (tests make repos);
 # tmux (the live monitor's end-to-end test drives a terminal with it);
 # libjs-chart.js (Chart.js, embedded into the binary for the dashboard).
-pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libcmocka-dev tzdata git tmux
-  libjs-chart.js"
+pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libmicrohttpd-dev
+  libcmocka-dev tzdata git tmux libjs-chart.js"
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
