@@ -27,6 +27,7 @@ static const struct command commands[] = {
     {"statusline", cmd_statusline, "one line for Claude Code's status bar"},
     {"live", cmd_live, "full-screen monitor of the active block"},
     {"demo", cmd_demo, "write a synthetic transcript corpus"},
+    {"dashboard", cmd_dashboard, "the web dashboard on localhost"},
     {"cache", cmd_cache, "show or clear the index (info, clear)"},
 };
 

@@ -38,6 +38,7 @@ int cmd_blocks(int argc, char **argv, struct app *app);
 int cmd_live(int argc, char **argv, struct app *app);
 int cmd_demo(int argc, char **argv, struct app *app);
 int cmd_cache(int argc, char **argv, struct app *app);
+int cmd_dashboard(int argc, char **argv, struct app *app);
 int cmd_statusline(int argc, char **argv, struct app *app);
 
 /*

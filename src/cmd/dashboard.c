@@ -1,0 +1,666 @@
+/* dashboard: the local web dashboard and its JSON API (docs/api.md). */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "cmd/load.h"
+#include "core/civil.h"
+#include "http/assets.h"
+#include "http/params.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/sse.h"
+#include "report/api.h"
+#include "source/watch.h"
+#include "util/buf.h"
+#include "util/jsonw.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+enum {
+  OPT_PORT = OPT_FIRST_COMMAND_OPT,
+  OPT_HOST,
+  OPT_NO_OPEN,
+  OPT_DEMO
+};
+
+#define DEFAULT_PORT 3456
+#define RESCAN_MS 10000 /* read everything again this often anyway */
+#define SETTLE_MS 200   /* a burst of writes is read once */
+#define LIMIT_MAX 1000
+#define NEW_CALLS_MAX 100 /* calls listed in one `usage` event */
+
+struct dash_opts {
+  unsigned port;
+  const char *host;
+  int no_open, demo;
+};
+
+/*
+ * The data every handler reads. Handlers run on the server's threads
+ * and hold the read lock while they build an answer; the reader thread
+ * loads new data beside the old and swaps it in under the write lock.
+ */
+struct dash {
+  pthread_rwlock_t lock;
+  struct loaded *l; /* current */
+  struct report_opts *ro;
+  struct app *app;
+  struct app quiet; /* for reloads: warnings go nowhere */
+  struct sse hub;
+  int demo;
+  volatile int stop;
+};
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+          "usage: tokmeter dashboard [--port N] [--host H] [--no-open] "
+          "[--demo] [<options>]\n\n"
+          "Serves the dashboard and its JSON API (docs/api.md) on this "
+          "machine, follows\nnew usage as Claude Code writes it and pushes "
+          "it to open pages. Prints the\nURL, and opens it in a browser "
+          "unless --no-open or there is no display.\n\noptions:\n"
+          "      --port N           port (default %d; 0: any free port)\n"
+          "      --host H           address to bind (default 127.0.0.1); "
+          "anything but a\n"
+          "                         loopback address makes it reachable "
+          "from the network\n"
+          "      --no-open          do not open a browser\n"
+          "      --demo             show a generated demo corpus, with a "
+          "banner\n"
+          "  -z, --timezone ZONE    default zone of days and hours\n"
+          "      --claude-dir DIR   read this Claude config or projects dir "
+          "(repeatable)\n"
+          "      --prices FILE      price overrides\n"
+          "  -m, --mode MODE        auto, calculate or display\n"
+          "      --no-cache         read every transcript on each update\n"
+          "  -h, --help             this help\n",
+          DEFAULT_PORT);
+}
+
+static int parse_opts(int argc, char **argv, struct report_opts *ro,
+                      struct dash_opts *o, struct app *app)
+{
+  static const struct option longopts[] = {
+      LOAD_LONG_OPTS,
+      {"port", required_argument, NULL, OPT_PORT},
+      {"host", required_argument, NULL, OPT_HOST},
+      {"no-open", no_argument, NULL, OPT_NO_OPEN},
+      {"demo", no_argument, NULL, OPT_DEMO},
+      {NULL, 0, NULL, 0}};
+  int c, r;
+
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, LOAD_SHORT_OPTS, longopts, NULL)) !=
+         -1) {
+    char *end;
+    long v;
+
+    if (c == 'h') {
+      usage(app->out);
+      return 1;
+    }
+    if ((r = report_opt(ro, c, optarg, app)) < 0)
+      return -1;
+    if (r > 0)
+      continue;
+    switch (c) {
+    case OPT_PORT:
+      v = strtol(optarg, &end, 10);
+      if (*end || end == optarg || v < 0 || v > 65535) {
+        cmd_error(app, "invalid --port '%s' (expected 0 to 65535)", optarg);
+        return -1;
+      }
+      o->port = (unsigned)v;
+      break;
+    case OPT_HOST:
+      o->host = optarg;
+      break;
+    case OPT_NO_OPEN:
+      o->no_open = 1;
+      break;
+    case OPT_DEMO:
+      o->demo = 1;
+      break;
+    default:
+      cmd_error(app, "unknown option '%s'", argv[optind - 1]);
+      return -1;
+    }
+  }
+  if (optind < argc) {
+    cmd_error(app, "unexpected argument '%s'", argv[optind]);
+    return -1;
+  }
+  return report_opts_finish(ro, app) ? -1 : 0;
+}
+
+/* The request's parameters as an api_ctx over the current data. On a
+ * bad parameter, fills res with the 400 and returns -1. */
+static int ctx_of(struct dash *d, const struct http_request *req,
+                  struct http_params *p, struct api_ctx *c,
+                  struct http_response *res)
+{
+  struct loaded *l = d->l;
+  const char *bad = NULL;
+  struct err e = ERR_INIT;
+
+  http_params_init(p);
+  if (http_params_parse(req, LIMIT_MAX, p, &bad, &e)) {
+    http_param_fail(res, bad ? bad : "?", &e);
+    return -1;
+  }
+  memset(c, 0, sizeof(*c));
+  c->set = &l->scan.set;
+  c->pm = &l->projects;
+  c->pricer = &l->pricer;
+  c->tz = p->has_tz ? &p->tz : &l->tz;
+  c->tz_name = p->has_tz ? http_request_query(req, "tz") : l->tz.name;
+  c->since_day = p->has_since ? p->since : INT64_MIN;
+  c->until_day = p->has_until ? p->until : INT64_MAX;
+  if (p->has_project) {
+    c->project = strtab_find(&l->projects.names, p->project,
+                             strlen(p->project));
+    if (!c->project)
+      c->project = UINT32_MAX; /* matches nothing */
+  }
+  c->model = p->has_model ? p->model : NULL;
+  c->now_ms = d->app->now_ms + 0;
+  {
+    struct timespec ts;
+
+    /* A running server's "now" moves; TOKMETER_NOW only starts it. */
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (!getenv("TOKMETER_NOW"))
+      c->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  }
+  c->deleted_files = l->cached ? l->index.files_gone : 0;
+  c->deleted_calls = l->cached ? l->index.events_gone : 0;
+  return 0;
+}
+
+enum endpoint { EP_SUMMARY, EP_DAILY, EP_SESSIONS, EP_PROJECTS, EP_MODELS,
+                EP_HEATMAP };
+
+struct route_ctx {
+  struct dash *d;
+  enum endpoint ep;
+};
+
+static int sort_of(const char *s, enum api_sort *out)
+{
+  static const char *const names[] = {"cost", "start", "end", "tokens",
+                                      "duration"};
+  size_t i;
+
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (!strcmp(s, names[i])) {
+      *out = (enum api_sort)i;
+      return 0;
+    }
+  return -1;
+}
+
+static void sessions(struct dash *d, const struct http_request *req,
+                     const struct http_params *p, const struct api_ctx *c,
+                     struct http_response *res)
+{
+  const char *sort = http_request_query(req, "sort");
+  const char *order = http_request_query(req, "order");
+  const char *off = http_request_query(req, "offset");
+  enum api_sort by = API_SORT_COST;
+  long offset = 0;
+  char *end = NULL;
+
+  (void)d;
+  if (sort && sort_of(sort, &by)) {
+    http_response_error(res, 400, "bad_parameter", "sort",
+                        "invalid sort '%s' (expected cost, start, end, "
+                        "tokens or duration)",
+                        sort);
+    return;
+  }
+  if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
+    http_response_error(res, 400, "bad_parameter", "order",
+                        "invalid order '%s' (expected asc or desc)", order);
+    return;
+  }
+  if (off) {
+    offset = strtol(off, &end, 10);
+    if (!*off || *end || offset < 0) {
+      http_response_error(res, 400, "bad_parameter", "offset",
+                          "invalid offset '%s' (expected 0 or more)", off);
+      return;
+    }
+  }
+  api_sessions(&res->body, c, by, !order || !strcmp(order, "desc"),
+               p->has_limit ? (size_t)p->limit : 100, (size_t)offset);
+}
+
+static void api_route(void *arg, const struct http_request *req,
+                      struct http_response *res)
+{
+  struct route_ctx *rc = arg;
+  struct dash *d = rc->d;
+  struct http_params p;
+  struct api_ctx c;
+
+  pthread_rwlock_rdlock(&d->lock);
+  if (!ctx_of(d, req, &p, &c, res)) {
+    switch (rc->ep) {
+    case EP_SUMMARY:
+      api_summary(&res->body, &c);
+      break;
+    case EP_DAILY:
+      api_daily(&res->body, &c);
+      break;
+    case EP_SESSIONS:
+      sessions(d, req, &p, &c, res);
+      break;
+    case EP_PROJECTS:
+      api_projects(&res->body, &c);
+      break;
+    case EP_MODELS:
+      api_models(&res->body, &c);
+      break;
+    case EP_HEATMAP:
+      api_heatmap(&res->body, &c);
+      break;
+    }
+  }
+  pthread_rwlock_unlock(&d->lock);
+  http_params_release(&p);
+}
+
+static void session_route(void *arg, const struct http_request *req,
+                          struct http_response *res)
+{
+  struct dash *d = arg;
+  const char *id = http_request_param(req, "id");
+  struct http_params p;
+  struct api_ctx c;
+
+  pthread_rwlock_rdlock(&d->lock);
+  if (!ctx_of(d, req, &p, &c, res) && api_session(&res->body, &c, id))
+    http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
+  pthread_rwlock_unlock(&d->lock);
+  http_params_release(&p);
+}
+
+static void health_route(void *arg, const struct http_request *req,
+                         struct http_response *res)
+{
+  struct dash *d = arg;
+  struct jsonw w;
+
+  (void)req;
+  jsonw_init(&w, &res->body, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "status");
+  jsonw_strz(&w, "ok");
+  jsonw_key(&w, "version");
+  jsonw_strz(&w, TOKMETER_VERSION);
+  jsonw_key(&w, "demo");
+  jsonw_bool(&w, d->demo);
+  jsonw_obj_end(&w);
+}
+
+static void stream_route(void *arg, const struct http_request *req,
+                         struct http_response *res)
+{
+  struct dash *d = arg;
+
+  (void)req;
+  res->stream = &d->hub;
+}
+
+static void asset_route(void *arg, const struct http_request *req,
+                        struct http_response *res)
+{
+  const struct asset *a = asset_find(req->path);
+  const char *inm = http_request_header(req, "If-None-Match");
+
+  (void)arg;
+  if (!a) {
+    http_response_error(res, 404, "not_found", NULL, "no such page '%s'",
+                        req->path);
+    return;
+  }
+  http_response_header(res, "ETag", a->etag);
+  http_response_header(res, "Cache-Control", "no-cache");
+  if (inm && !strcmp(inm, a->etag)) {
+    res->status = 304;
+    return;
+  }
+  res->content_type = a->type;
+  buf_add(&res->body, a->data, a->len);
+}
+
+/* The `usage` event: the calls newer than `since_ms`, and today's sums. */
+static void usage_event(struct dash *d, int64_t since_ms, struct buf *out)
+{
+  const struct loaded *l = d->l;
+  const struct dedup *set = &l->scan.set;
+  struct http_request req;
+  struct http_response res;
+  struct http_params p;
+  struct api_ctx c;
+  struct jsonw w;
+  struct buf sum = BUF_INIT;
+  size_t i, first = set->n, k = 0;
+  char iso[32];
+
+  while (first > 0 && set->ev[first - 1].ts_ms > since_ms)
+    first--;
+  if (set->n - first > NEW_CALLS_MAX)
+    first = set->n - NEW_CALLS_MAX;
+  http_request_init(&req, "GET", "/api/usage/stream");
+  http_response_init(&res);
+  if (!ctx_of(d, &req, &p, &c, &res))
+    api_summary(&sum, &c);
+  jsonw_init(&w, out, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "calls");
+  jsonw_arr_begin(&w);
+  for (i = first; i < set->n; i++, k++) {
+    const struct event *ev = &set->ev[i];
+
+    jsonw_obj_begin(&w);
+    jsonw_key(&w, "at");
+    civil_fmt_iso_ms(ev->ts_ms, iso);
+    jsonw_strz(&w, iso);
+    jsonw_key(&w, "sessionId");
+    jsonw_strz(&w, strtab_get(&set->strs, ev->session));
+    jsonw_key(&w, "totalTokens");
+    jsonw_uint(&w, tokens_total(&ev->tok));
+    jsonw_obj_end(&w);
+  }
+  jsonw_arr_end(&w);
+  jsonw_key(&w, "newCalls");
+  jsonw_uint(&w, k);
+  jsonw_obj_end(&w);
+  /* The summary rides along: the page redraws its cards from it. */
+  if (sum.len && out->len && out->data[out->len - 1] == '}') {
+    buf_setlen(out, out->len - 1);
+    buf_adds(out, ",\"summary\":");
+    while (sum.len && (sum.data[sum.len - 1] == '\n'))
+      buf_setlen(&sum, sum.len - 1);
+    buf_add(out, sum.data, sum.len);
+    buf_addch(out, '}');
+  }
+  buf_release(&sum);
+  http_params_release(&p);
+  http_response_release(&res);
+  http_request_release(&req);
+}
+
+static int64_t newest(const struct loaded *l)
+{
+  const struct dedup *s = &l->scan.set;
+
+  return s->n ? s->ev[s->n - 1].ts_ms : INT64_MIN;
+}
+
+/* Loads anew and swaps it in; publishes what is new. */
+static void reload(struct dash *d)
+{
+  struct loaded *l = xcalloc(1, sizeof(*l)), *old;
+  struct buf ev = BUF_INIT;
+  int64_t before;
+  size_t ncalls;
+
+  if (load_all(l, d->ro, &d->quiet) != EXIT_OK) {
+    load_release(l);
+    free(l);
+    return;
+  }
+  pthread_rwlock_wrlock(&d->lock);
+  old = d->l;
+  before = newest(old);
+  ncalls = old->scan.set.n;
+  d->l = l;
+  if (l->scan.set.n != ncalls || newest(l) != before) {
+    usage_event(d, before, &ev);
+    sse_publish(&d->hub, "usage", ev.data);
+  }
+  pthread_rwlock_unlock(&d->lock);
+  load_release(old);
+  free(old);
+  buf_release(&ev);
+}
+
+static int64_t mono_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Follows the transcripts: inotify, and a full read every RESCAN_MS. */
+static void *reader_main(void *arg)
+{
+  struct dash *d = arg;
+  struct watch w;
+  int64_t next = mono_ms() + RESCAN_MS;
+
+  watch_open(&w, (const char *const *)d->l->disc.roots, d->l->disc.nroots,
+             NULL);
+  while (!d->stop) {
+    struct pollfd pfd = {watch_fd(&w), POLLIN, 0};
+    int64_t wait = next - mono_ms();
+    int changed = 0;
+
+    if (wait > 1000)
+      wait = 1000; /* look at d->stop at least every second */
+    if (wait < 0)
+      wait = 0;
+    if (poll(&pfd, pfd.fd >= 0 ? 1 : 0, (int)wait) > 0) {
+      usleep(SETTLE_MS * 1000);
+      changed = watch_drain(&w) != 0;
+    }
+    if (changed || mono_ms() >= next) {
+      reload(d);
+      next = mono_ms() + RESCAN_MS;
+    }
+  }
+  watch_release(&w);
+  return NULL;
+}
+
+static int add_routes(struct http_router *r, struct dash *d,
+                      struct route_ctx *rc, struct err *e)
+{
+  static const struct {
+    const char *path;
+    enum endpoint ep;
+  } api[] = {{"/api/summary", EP_SUMMARY},   {"/api/daily", EP_DAILY},
+             {"/api/sessions", EP_SESSIONS}, {"/api/projects", EP_PROJECTS},
+             {"/api/models", EP_MODELS},     {"/api/heatmap", EP_HEATMAP}};
+  size_t i;
+
+  for (i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+    rc[i].d = d;
+    rc[i].ep = api[i].ep;
+    if (http_router_add(r, "GET", api[i].path, api_route, &rc[i], e))
+      return -1;
+  }
+  if (http_router_add(r, "GET", "/api/sessions/{id}", session_route, d, e) ||
+      http_router_add(r, "GET", "/api/usage/stream", stream_route, d, e) ||
+      http_router_add(r, "GET", "/health", health_route, d, e) ||
+      http_router_add(r, "GET", "/", asset_route, d, e) ||
+      http_router_add(r, "GET", "/{file}", asset_route, d, e) ||
+      http_router_add(r, "GET", "/vendor/{file}", asset_route, d, e))
+    return -1;
+  return 0;
+}
+
+/* Opens url in the desktop's browser, when there is a desktop. */
+static void open_browser(const char *url)
+{
+  pid_t pid;
+
+  if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+    return;
+  pid = fork();
+  if (pid == 0) {
+    FILE *n = freopen("/dev/null", "w", stdout);
+
+    (void)n;
+    n = freopen("/dev/null", "w", stderr);
+    (void)n;
+    execlp("xdg-open", "xdg-open", url, (char *)NULL);
+    _exit(127);
+  }
+}
+
+/* Writes a demo corpus into a new temporary directory. */
+static int make_demo(struct app *app, char *dir)
+{
+  struct app quiet = *app;
+  char *argv[] = {"demo", "--out", dir, "--force", NULL};
+  FILE *null = fopen("/dev/null", "w");
+  int r;
+
+  if (!mkdtemp(dir) || !null) {
+    if (null)
+      fclose(null);
+    cmd_error(app, "cannot create a directory for the demo: %s",
+              strerror(errno));
+    return EXIT_ERROR;
+  }
+  quiet.out = null;
+  r = cmd_demo(4, argv, &quiet);
+  fclose(null);
+  return r;
+}
+
+static void dash_release(struct dash *d)
+{
+  if (d->l) {
+    load_release(d->l);
+    free(d->l);
+  }
+  if (d->quiet.err && d->quiet.err != d->app->err)
+    fclose(d->quiet.err);
+  sse_release(&d->hub);
+  pthread_rwlock_destroy(&d->lock);
+}
+
+/* Serves until SIGINT, SIGTERM or SIGHUP. */
+static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
+{
+  struct route_ctx rc[6];
+  struct http_router router;
+  struct http_server srv;
+  struct http_config cfg;
+  struct err e = ERR_INIT;
+  pthread_t reader;
+  sigset_t sigs;
+  int sig, ipv6;
+  char url[300];
+
+  http_router_init(&router);
+  if (add_routes(&router, d, rc, &e)) {
+    cmd_error(app, "%s", e.msg);
+    http_router_release(&router);
+    return EXIT_ERROR;
+  }
+  /* Blocked before any thread starts: all of them inherit it, and the
+   * signals wait for sigwait() below. */
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  memset(&srv, 0, sizeof(srv));
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.host = o->host ? o->host : "127.0.0.1";
+  cfg.port = o->port;
+  cfg.router = &router;
+  if (http_server_start(&srv, &cfg, &e)) {
+    cmd_error(app, "cannot serve on %s port %u: %s", cfg.host, o->port,
+              e.msg);
+    http_router_release(&router);
+    return EXIT_ERROR;
+  }
+  ipv6 = strchr(cfg.host, ':') != NULL;
+  snprintf(url, sizeof(url), "http://%s%s%s:%u/", ipv6 ? "[" : "", cfg.host,
+           ipv6 ? "]" : "", http_server_port(&srv));
+  fprintf(app->out, "tokmeter dashboard%s: %s  (Ctrl-C stops it)\n",
+          d->demo ? " (demo data)" : "", url);
+  fflush(app->out);
+  if (!http_is_loopback(cfg.host))
+    cmd_warning(app, "listening on %s: reachable from other machines",
+                cfg.host);
+  if (!o->no_open)
+    open_browser(url);
+  if (pthread_create(&reader, NULL, reader_main, d)) {
+    cmd_error(app, "cannot start the reader thread");
+    http_server_stop(&srv);
+    http_router_release(&router);
+    return EXIT_ERROR;
+  }
+  while (sigwait(&sigs, &sig))
+    ;
+  d->stop = 1;
+  pthread_join(reader, NULL);
+  http_server_stop(&srv);
+  http_router_release(&router);
+  return EXIT_OK;
+}
+
+int cmd_dashboard(int argc, char **argv, struct app *app)
+{
+  struct report_opts ro;
+  struct dash_opts o;
+  struct dash d;
+  char demo_dir[] = "/tmp/tokmeter-demo-XXXXXX";
+  int r;
+
+  report_opts_init(&ro);
+  memset(&o, 0, sizeof(o));
+  o.port = DEFAULT_PORT;
+  ro.need_projects = 1;
+  if ((r = parse_opts(argc, argv, &ro, &o, app))) {
+    report_opts_release(&ro);
+    return r > 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  if (o.demo) {
+    if ((r = make_demo(app, demo_dir))) {
+      report_opts_release(&ro);
+      return r;
+    }
+    ro.dirs = xrealloc(ro.dirs, sizeof(*ro.dirs));
+    ro.dirs[0] = demo_dir;
+    ro.ndirs = 1;
+  }
+  memset(&d, 0, sizeof(d));
+  pthread_rwlock_init(&d.lock, NULL);
+  d.ro = &ro;
+  d.app = app;
+  d.demo = o.demo;
+  d.quiet = *app;
+  d.quiet.err = fopen("/dev/null", "w");
+  d.quiet.err_tty = 0;
+  if (!d.quiet.err)
+    d.quiet.err = app->err;
+  sse_init(&d.hub, 0);
+  d.l = xcalloc(1, sizeof(*d.l));
+  r = load_all(d.l, &ro, app);
+  if (r == EXIT_OK)
+    r = serve(&d, &o, app);
+  dash_release(&d);
+  report_opts_release(&ro);
+  return r;
+}

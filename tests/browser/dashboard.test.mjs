@@ -1,0 +1,92 @@
+// The dashboard server as a browser sees it: the API equals the CLI, the
+// page loads without console errors, and a line appended to a transcript
+// reaches an open page over SSE within 2 s.
+// SPDX-License-Identifier: MIT
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { assertNoConsoleErrors, launch, newPage, screenshot, startServer } from './lib.mjs';
+
+const bin = process.env.TOKMETER;
+const work = mkdtempSync(join(tmpdir(), 'tokmeter-dash-'));
+const corpus = join(work, 'c');
+const env = { XDG_CACHE_HOME: join(work, 'cache'), TZ: 'UTC' };
+let browser;
+
+before(async () => {
+  execFileSync(bin, ['demo', '--out', corpus, '--size-mb', '2', '--seed', '4', '--parity'],
+    { stdio: 'ignore' });
+  browser = await launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function cli(args) {
+  return JSON.parse(execFileSync(bin, [...args, '--json', '--claude-dir', corpus],
+    { env: { ...process.env, ...env }, encoding: 'utf8' }));
+}
+
+async function dashboard(t) {
+  return startServer(bin, ['dashboard', '--no-open', '--port', '0', '--claude-dir', corpus],
+    env, { t });
+}
+
+test('the API answers as the CLI reports', { skip: !bin && 'TOKMETER not set' }, async (t) => {
+  const srv = await dashboard(t);
+  const daily = await (await fetch(srv.url + 'api/daily')).json();
+  const want = cli(['daily']);
+  assert.equal(daily.totals.totalTokens, want.totals.totalTokens);
+  assert.ok(Math.abs(daily.totals.cost - want.totals.totalCost) < 1e-6);
+  assert.equal(daily.days.length, want.daily.length);
+  const models = await (await fetch(srv.url + 'api/models')).json();
+  assert.equal(models.models.length, cli(['models']).models.length);
+  const bad = await fetch(srv.url + 'api/daily?until=2026-99-01');
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).error.parameter, 'until');
+  // fetch() may not set Host: node's http can, as a rebinding page's
+  // request would arrive.
+  const status = await new Promise((ok, fail) => {
+    http.get({ host: '127.0.0.1', port: srv.port, path: '/health',
+               headers: { Host: 'evil.example' } }, (res) => {
+      res.resume();
+      ok(res.statusCode);
+    }).on('error', fail);
+  });
+  assert.equal(status, 403);
+});
+
+test('the page loads clean and hears a new call', { skip: !bin && 'TOKMETER not set' }, async (t) => {
+  const srv = await dashboard(t);
+  const page = await newPage(browser, { viewport: { width: 1100, height: 700 } });
+  await page.goto(srv.url);
+  assert.equal(await page.textContent('header h1'), 'tokmeter');
+  await page.evaluate(() => {
+    window.heard = [];
+    const es = new EventSource('/api/usage/stream');
+    es.addEventListener('usage', (e) => window.heard.push(JSON.parse(e.data)));
+    return new Promise((ok) => es.addEventListener('open', ok));
+  });
+  // A new call, written as Claude Code appends it: a corpus line with a
+  // fresh message id and the current time.
+  const proj = join(corpus, 'projects', readdirSync(join(corpus, 'projects'))[0]);
+  const file = join(proj, readdirSync(proj).find((f) => f.endsWith('.jsonl')));
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"usage"'));
+  const fresh = line.replace(/"id":"msg_[^"]*"/, '"id":"msg_dashboard_test"')
+    .replace(/"timestamp":"[^"]*"/, `"timestamp":"${new Date().toISOString()}"`);
+  const t0 = Date.now();
+  appendFileSync(file, fresh + '\n');
+  await page.waitForFunction(() => window.heard.length > 0, null, { timeout: 2000 });
+  const ev = (await page.evaluate(() => window.heard))[0];
+  assert.ok(ev.newCalls >= 1);
+  assert.ok(ev.summary && ev.summary.today.usage.calls >= 1);
+  assert.ok(Date.now() - t0 <= 2000);
+  await screenshot(page, 'dashboard-skeleton');
+  assertNoConsoleErrors(page);
+});
