@@ -45,6 +45,18 @@ static int uuid_parse(const char *s, size_t n, uint8_t out[16])
   return 0;
 }
 
+int event_key_msg(uint64_t key[2], const char *msg, size_t msg_len,
+                  const char *req, size_t req_len)
+{
+  key[0] = hash64(msg, msg_len, SEED_ID);
+  if (!req) {
+    key[1] = 0;
+    return EVENT_KEY_MSG_NOREQ;
+  }
+  key[1] = hash64(req, req_len, SEED_REQ);
+  return EVENT_KEY_MSG_REQ;
+}
+
 void event_from_rec(struct event *ev, const struct usage_rec *r,
                     struct strtab *st, uint32_t file, uint32_t stem)
 {
@@ -79,13 +91,8 @@ void event_from_rec(struct event *ev, const struct usage_rec *r,
       ev->uuid_str = strtab_intern(st, r->uuid.p, r->uuid.n);
   }
   if (r->msg_id.p) {
-    ev->key[0] = hash64(r->msg_id.p, r->msg_id.n, SEED_ID);
-    if (r->req_id.p) {
-      ev->key_kind = EVENT_KEY_MSG_REQ;
-      ev->key[1] = hash64(r->req_id.p, r->req_id.n, SEED_REQ);
-    } else {
-      ev->key_kind = EVENT_KEY_MSG_NOREQ;
-    }
+    ev->key_kind = (uint8_t)event_key_msg(ev->key, r->msg_id.p, r->msg_id.n,
+                                          r->req_id.p, r->req_id.n);
   } else if (r->uuid.p) {
     ev->key_kind = EVENT_KEY_UUID;
     ev->key[0] = hash64(r->uuid.p, r->uuid.n, SEED_UUID);

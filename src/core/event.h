@@ -3,6 +3,7 @@
 #ifndef TOKMETER_CORE_EVENT_H
 #define TOKMETER_CORE_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/usage.h"
@@ -55,6 +56,15 @@ struct event {
  */
 void event_from_rec(struct event *ev, const struct usage_rec *r,
                     struct strtab *st, uint32_t file, uint32_t stem);
+
+/*
+ * The key event_from_rec() gives a record with this message.id and
+ * requestId (req may be NULL: absent): sets key[0..1] and returns
+ * EVENT_KEY_MSG_REQ or EVENT_KEY_MSG_NOREQ. For code that meets the same
+ * call elsewhere (a transcript's records) and must find its event.
+ */
+int event_key_msg(uint64_t key[2], const char *msg, size_t msg_len,
+                  const char *req, size_t req_len);
 
 /*
  * 1 if a should be kept instead of b, two copies of the same call:
