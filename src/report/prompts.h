@@ -1,0 +1,80 @@
+/* The prompts whose turns cost most (GET /api/prompts), and redaction. */
+/* SPDX-License-Identifier: MIT */
+#ifndef TOKMETER_REPORT_PROMPTS_H
+#define TOKMETER_REPORT_PROMPTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/aggregate.h"
+#include "core/dedup.h"
+#include "source/records.h"
+#include "util/buf.h"
+
+/* Characters of a prompt shown by /api/prompts and by turns[].prompt. */
+#define PROMPTS_PREVIEW_CHARS 280
+#define PROMPTS_TURN_CHARS 200
+
+/*
+ * A prompt (a RECORD_USER_PROMPT) owns its turn: the API calls of the
+ * assistant records after it in the same file, up to the next prompt. A
+ * call is found in the finished set by its event key and counts for the
+ * file its kept copy came from, so a resumed file's copied history does
+ * not count twice. Only calls the filter keeps count; prompts without
+ * such calls are left out.
+ */
+struct prompt_row {
+  int64_t at;       /* the prompt's timestamp, UTC ms */
+  uint32_t session; /* id in set->strs of the first call's session */
+  uint32_t project; /* id in pm->names, 0 when unknown */
+  uint64_t calls, unpriced;
+  struct tokens tok;
+  double cost;
+  char *preview; /* owned: redacted, at most PROMPTS_PREVIEW_CHARS */
+};
+
+/* Borrows set, pm, filter (and its pricer); owns rows[] and the index
+ * of the set's keys. prompts_release() frees them. */
+struct prompts {
+  const struct dedup *set;
+  const struct project_map *pm;
+  const struct agg_filter *f;
+  struct prompt_row *rows;
+  size_t n, cap;
+  uint32_t *slots; /* open addressing over set->ev: index + 1 */
+  size_t nslots;
+  uint32_t *mark; /* by event: the last turn it was counted in */
+  uint32_t turn;
+};
+
+void prompts_init(struct prompts *p, const struct dedup *set,
+                  const struct project_map *pm, const struct agg_filter *f);
+void prompts_release(struct prompts *p);
+
+/* Index of the event with this key in the set, or -1. */
+long prompts_find(const struct prompts *p, const uint64_t key[2], int key_kind);
+
+/* Adds the prompts of one file's records; path as the set names it. */
+void prompts_add(struct prompts *p, const struct records *r, const char *path);
+
+/*
+ * Appends {"prompts": [...]}: the `limit` costliest turns (ties: more
+ * tokens, then the earlier prompt), with sessionId, project, at, usage
+ * and preview. Sorts rows[].
+ */
+void prompts_json(struct buf *out, struct prompts *p, size_t limit);
+
+/*
+ * Appends s[0..n) (valid UTF-8) with likely secrets replaced by
+ * "[redacted]": sk-, ghp_/gho_/ghu_/ghs_/ghr_/github_pat_ and
+ * xox[abprs]- tokens, AWS key ids (AKIA + 16), PEM private key blocks,
+ * and values of 32 or more [A-Za-z0-9+/=_.-] after a key, token, secret
+ * or password name and '=' or ':'.
+ */
+void prompts_redact(const char *s, size_t n, struct buf *out);
+
+/* Redacts s, then keeps at most max_chars characters of it. */
+void prompts_preview(const char *s, size_t n, size_t max_chars,
+                     struct buf *out);
+
+#endif
