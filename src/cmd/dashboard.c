@@ -19,19 +19,17 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/sse.h"
+#include "report/activity.h"
 #include "report/api.h"
+#include "report/prompts.h"
+#include "source/records.h"
 #include "source/watch.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-enum {
-  OPT_PORT = OPT_FIRST_COMMAND_OPT,
-  OPT_HOST,
-  OPT_NO_OPEN,
-  OPT_DEMO
-};
+enum { OPT_PORT = OPT_FIRST_COMMAND_OPT, OPT_HOST, OPT_NO_OPEN, OPT_DEMO };
 
 #define DEFAULT_PORT 3456
 #define RESCAN_MS 10000 /* read everything again this often anyway */
@@ -102,8 +100,7 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
 
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, LOAD_SHORT_OPTS, longopts, NULL)) !=
-         -1) {
+  while ((c = getopt_long(argc, argv, LOAD_SHORT_OPTS, longopts, NULL)) != -1) {
     char *end;
     long v;
 
@@ -169,8 +166,8 @@ static int ctx_of(struct dash *d, const struct http_request *req,
   c->since_day = p->has_since ? p->since : INT64_MIN;
   c->until_day = p->has_until ? p->until : INT64_MAX;
   if (p->has_project) {
-    c->project = strtab_find(&l->projects.names, p->project,
-                             strlen(p->project));
+    c->project =
+        strtab_find(&l->projects.names, p->project, strlen(p->project));
     if (!c->project)
       c->project = UINT32_MAX; /* matches nothing */
   }
@@ -189,8 +186,16 @@ static int ctx_of(struct dash *d, const struct http_request *req,
   return 0;
 }
 
-enum endpoint { EP_SUMMARY, EP_DAILY, EP_SESSIONS, EP_PROJECTS, EP_MODELS,
-                EP_HEATMAP };
+enum endpoint {
+  EP_SUMMARY,
+  EP_DAILY,
+  EP_SESSIONS,
+  EP_PROJECTS,
+  EP_MODELS,
+  EP_HEATMAP,
+  EP_ACTIVITY,
+  EP_PROMPTS
+};
 
 struct route_ctx {
   struct dash *d;
@@ -247,6 +252,58 @@ static void sessions(struct dash *d, const struct http_request *req,
                p->has_limit ? (size_t)p->limit : 100, (size_t)offset);
 }
 
+/* GET /api/activity: reads every transcript at request time. */
+static void activity(struct dash *d, const struct api_ctx *c,
+                     struct http_response *res)
+{
+  const struct discover *disc = &d->l->disc;
+  struct activity a;
+  size_t i;
+
+  activity_init(&a, c->tz);
+  for (i = 0; i < disc->nfiles; i++) {
+    const char *path = disc->files[i].path;
+    struct records r;
+
+    records_init(&r);
+    if (!records_read(path, &r, NULL))
+      activity_add(&a, &r, activity_subagent_path(path));
+    records_release(&r);
+  }
+  activity_json(&res->body, &a, c->tz_name, c->since_day, c->until_day);
+  activity_release(&a);
+}
+
+/* GET /api/prompts (local only): prompt text never leaves this host. */
+static void prompts(struct dash *d, const struct http_params *p,
+                    const struct api_ctx *c, struct http_response *res)
+{
+  const struct discover *disc = &d->l->disc;
+  struct agg_filter f;
+  struct prompts pr;
+  size_t i;
+
+  memset(&f, 0, sizeof(f));
+  f.tz = c->tz;
+  f.since_day = c->since_day;
+  f.until_day = c->until_day;
+  f.project = c->project;
+  f.pricer = c->pricer;
+  if (c->model)
+    agg_filter_model(&f, &c->set->strs, c->model);
+  prompts_init(&pr, c->set, c->pm, &f);
+  for (i = 0; i < disc->nfiles; i++) {
+    struct records r;
+
+    records_init(&r);
+    if (!records_read(disc->files[i].path, &r, NULL))
+      prompts_add(&pr, &r, disc->files[i].path);
+    records_release(&r);
+  }
+  prompts_json(&res->body, &pr, p->has_limit ? (size_t)p->limit : 20);
+  prompts_release(&pr);
+}
+
 static void api_route(void *arg, const struct http_request *req,
                       struct http_response *res)
 {
@@ -275,6 +332,12 @@ static void api_route(void *arg, const struct http_request *req,
       break;
     case EP_HEATMAP:
       api_heatmap(&res->body, &c);
+      break;
+    case EP_ACTIVITY:
+      activity(d, &c, res);
+      break;
+    case EP_PROMPTS:
+      prompts(d, &p, &c, res);
       break;
     }
   }
@@ -486,7 +549,8 @@ static int add_routes(struct http_router *r, struct dash *d,
     enum endpoint ep;
   } api[] = {{"/api/summary", EP_SUMMARY},   {"/api/daily", EP_DAILY},
              {"/api/sessions", EP_SESSIONS}, {"/api/projects", EP_PROJECTS},
-             {"/api/models", EP_MODELS},     {"/api/heatmap", EP_HEATMAP}};
+             {"/api/models", EP_MODELS},     {"/api/heatmap", EP_HEATMAP},
+             {"/api/activity", EP_ACTIVITY}, {"/api/prompts", EP_PROMPTS}};
   size_t i;
 
   for (i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
@@ -560,7 +624,7 @@ static void dash_release(struct dash *d)
 /* Serves until SIGINT, SIGTERM or SIGHUP. */
 static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
 {
-  struct route_ctx rc[6];
+  struct route_ctx rc[8];
   struct http_router router;
   struct http_server srv;
   struct http_config cfg;
@@ -589,8 +653,7 @@ static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
   cfg.port = o->port;
   cfg.router = &router;
   if (http_server_start(&srv, &cfg, &e)) {
-    cmd_error(app, "cannot serve on %s port %u: %s", cfg.host, o->port,
-              e.msg);
+    cmd_error(app, "cannot serve on %s port %u: %s", cfg.host, o->port, e.msg);
     http_router_release(&router);
     return EXIT_ERROR;
   }
