@@ -30,8 +30,8 @@ static void usage_add(struct usage *u, const struct event *ev, double cost,
     u->unpriced += tokens_total(&ev->tok);
 }
 
-static void usage_json(struct jsonw *w, const char *key, uint64_t calls,
-                       const struct tokens *t, double cost, uint64_t unpriced)
+void api_usage_json(struct jsonw *w, const char *key, uint64_t calls,
+                    const struct tokens *t, double cost, uint64_t unpriced)
 {
   if (key)
     jsonw_key(w, key);
@@ -57,12 +57,12 @@ static void usage_json(struct jsonw *w, const char *key, uint64_t calls,
 
 static void usage_of(struct jsonw *w, const char *key, const struct usage *u)
 {
-  usage_json(w, key, u->calls, &u->tok, u->cost, u->unpriced);
+  api_usage_json(w, key, u->calls, &u->tok, u->cost, u->unpriced);
 }
 
 static void row_usage(struct jsonw *w, const char *key, const struct agg_row *r)
 {
-  usage_json(w, key, r->calls, &r->tok, r->cost, r->unpriced_tokens);
+  api_usage_json(w, key, r->calls, &r->tok, r->cost, r->unpriced_tokens);
 }
 
 static void time_json(struct jsonw *w, const char *key, int64_t ms)
@@ -231,7 +231,7 @@ static void models_json(struct jsonw *w, const struct agg *a,
     jsonw_obj_begin(w);
     jsonw_key(w, "model");
     jsonw_strz(w, strtab_get(&a->names, m->name));
-    usage_json(w, "usage", m->calls, &m->tok, m->cost, m->unpriced_tokens);
+    api_usage_json(w, "usage", m->calls, &m->tok, m->cost, m->unpriced_tokens);
     jsonw_obj_end(w);
   }
   jsonw_arr_end(w);
@@ -616,8 +616,8 @@ static void session_calls(struct jsonw *w, const struct api_ctx *c,
       jsonw_strz(w, strtab_get(&a->names, model));
     else
       jsonw_null(w);
-    usage_json(w, "usage", 1, &ev->tok, priced ? cost : 0,
-               priced ? 0 : tokens_total(&ev->tok));
+    api_usage_json(w, "usage", 1, &ev->tok, priced ? cost : 0,
+                   priced ? 0 : tokens_total(&ev->tok));
     jsonw_key(w, "subagent");
     jsonw_bool(w, sub);
     jsonw_obj_end(w);
@@ -656,7 +656,7 @@ int api_session(struct buf *out, const struct api_ctx *c, const char *id)
     jsonw_obj_begin(&w);
     jsonw_key(&w, "model");
     jsonw_strz(&w, strtab_get(&a.names, m->name));
-    usage_json(&w, "usage", m->calls, &m->tok, m->cost, m->unpriced_tokens);
+    api_usage_json(&w, "usage", m->calls, &m->tok, m->cost, m->unpriced_tokens);
     jsonw_obj_end(&w);
   }
   jsonw_arr_end(&w);

@@ -39,6 +39,12 @@ enum api_sort {
   API_SORT_DURATION
 };
 
+struct jsonw;
+
+/* Writes a Usage object (docs/api.md) under key (NULL: as a value). */
+void api_usage_json(struct jsonw *w, const char *key, uint64_t calls,
+                    const struct tokens *t, double cost, uint64_t unpriced);
+
 /* Each appends one JSON document (docs/api.md) to out. */
 void api_summary(struct buf *out, const struct api_ctx *c);
 void api_daily(struct buf *out, const struct api_ctx *c);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/civil.h"
+#include "report/api.h"
 #include "report/prompts.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -162,29 +163,6 @@ static int cmp_row(const void *x, const void *y)
   return (a->at > b->at) - (a->at < b->at);
 }
 
-static void usage_json(struct jsonw *w, const struct prompt_row *r)
-{
-  jsonw_key(w, "usage");
-  jsonw_obj_begin(w);
-  jsonw_key(w, "calls");
-  jsonw_uint(w, r->calls);
-  jsonw_key(w, "inputTokens");
-  jsonw_uint(w, r->tok.input);
-  jsonw_key(w, "outputTokens");
-  jsonw_uint(w, r->tok.output);
-  jsonw_key(w, "cacheCreationTokens");
-  jsonw_uint(w, tokens_cache_write(&r->tok));
-  jsonw_key(w, "cacheReadTokens");
-  jsonw_uint(w, r->tok.cache_read);
-  jsonw_key(w, "totalTokens");
-  jsonw_uint(w, tokens_total(&r->tok));
-  jsonw_key(w, "cost");
-  jsonw_double(w, r->cost);
-  jsonw_key(w, "unpricedTokens");
-  jsonw_uint(w, r->unpriced);
-  jsonw_obj_end(w);
-}
-
 void prompts_json(struct buf *out, struct prompts *p, size_t limit)
 {
   struct jsonw w;
@@ -208,7 +186,7 @@ void prompts_json(struct buf *out, struct prompts *p, size_t limit)
     jsonw_key(&w, "at");
     civil_fmt_iso_ms(r->at, iso);
     jsonw_strz(&w, iso);
-    usage_json(&w, r);
+    api_usage_json(&w, "usage", r->calls, &r->tok, r->cost, r->unpriced);
     jsonw_key(&w, "preview");
     jsonw_strz(&w, r->preview);
     jsonw_obj_end(&w);
