@@ -16,9 +16,9 @@ const bin = process.env.TOKMETER;
 const skip = !bin && 'TOKMETER not set';
 const work = mkdtempSync(join(tmpdir(), 'tokmeter-pages-'));
 const corpus = join(work, 'c');
-// The corpus's last day, and a "now" late on it: every call is in the past.
-const END = '2026-03-20';
-const env = { XDG_CACHE_HOME: join(work, 'cache'), TZ: 'UTC', TOKMETER_NOW: `${END}T23:30:00Z` };
+const END = '2026-03-20'; // the corpus's last day
+const env = { XDG_CACHE_HOME: join(work, 'cache'), TZ: 'UTC' };
+let lastDay; // the last day with calls: the server's "today"
 const pageOpts = { viewport: { width: 1200, height: 800 }, locale: 'en-US',
                    timezoneId: 'UTC', colorScheme: 'light' };
 let browser;
@@ -28,6 +28,9 @@ before(async () => {
   if (!bin) return;
   execFileSync(bin, ['demo', '--out', corpus, '--size-mb', '3', '--seed', '7', '--parity',
     '--end', END], { stdio: 'ignore' });
+  lastDay = cli(['daily']).daily.at(-1).date;
+  // "now" late on that day: every call is in the past.
+  env.TOKMETER_NOW = `${lastDay}T23:30:00Z`;
   browser = await launch();
   srv = await startServer(bin, ['dashboard', '--no-open', '--port', '0', '--claude-dir', corpus], env);
 });
@@ -77,9 +80,9 @@ function assertCard(got, want, what) {
 
 test('the overview shows what the CLI reports', { skip }, async () => {
   const page = await open('overview', 'overview');
-  const month = cli(['monthly']).monthly.find((m) => m.month === END.slice(0, 7));
+  const month = cli(['monthly']).monthly.find((m) => m.month === lastDay.slice(0, 7));
   const daily = cli(['daily']);
-  const today = daily.daily.find((d) => d.date === END);
+  const today = daily.daily.find((d) => d.date === lastDay);
   assert.ok(month && today, 'the corpus has calls in the pinned month and day');
   assertCard(await card(page, 'thisMonth'), month, 'this month');
   assertCard(await card(page, 'today'), today, 'today');
@@ -96,14 +99,17 @@ test('the overview shows what the CLI reports', { skip }, async () => {
 
 test('a date range is passed to the API', { skip }, async () => {
   const page = await open('overview', 'overview');
-  const since = '2026-03-10';
-  const until = '2026-03-15';
+  const days = cli(['daily']).daily.map((d) => d.date);
+  const since = days[1];
+  const until = days[days.length - 2];
   await page.fill('#range-since', since);
   await page.dispatchEvent('#range-since', 'change');
   await page.fill('#range-until', until);
   await page.dispatchEvent('#range-until', 'change');
-  await page.waitForFunction(() =>
-    document.querySelector('[data-period="range"] .card-range').textContent.includes('2026-03-15'));
+  await page.waitForFunction((day) => {
+    const r = document.querySelector('[data-period="range"] .card-range');
+    return r && r.textContent.includes(day);
+  }, until);
   await page.waitForSelector('main[data-ready] .page[data-page="overview"]');
   const want = cli(['daily', '--since', since, '--until', until]).totals;
   assertCard(await card(page, 'range'), want, 'range');
