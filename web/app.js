@@ -117,9 +117,11 @@ const tokmeter = (() => {
   const fmt = {
     int: (n) => nf.format(n || 0),
     compact: (n) => compactNf.format(n || 0),
-    /* Costs under a dollar keep up to four decimals. */
-    money: (n) => (Math.abs(n || 0) < 1 && n !== 0 ? smallMoneyNf : moneyNf)
+    /* Cents, except a cost under a cent that is not zero. */
+    money: (n) => (n && Math.abs(n) < 0.01 ? smallMoneyNf : moneyNf)
       .format(n || 0),
+    /* A Usage's cost, or "unpriced" when no call of it had a price. */
+    cost: (u) => (!u.cost && u.unpricedTokens > 0 ? 'unpriced' : fmt.money(u.cost)),
     moneyWhole: (n) => moneyNf.format(n || 0),
     pct: (n) => pctNf.format(n || 0),
     time(iso) {

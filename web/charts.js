@@ -20,12 +20,15 @@ tokmeter.charts = (() => {
     const h = hash(m);
     let hue = h % 360;
 
-    if (m.includes('opus')) hue = 275;
+    if (m.includes('opus')) hue = 280;
     else if (m.includes('sonnet')) hue = 212;
     else if (m.includes('haiku')) hue = 145;
-    const light = 42 + (h % 4) * 7;
+    else return `hsl(${hue} 55% 50%)`;
+    /* Versions of a family: nearby hues, spread shades. */
+    hue += ((h >>> 4) % 5 - 2) * 14;
+    const light = 34 + (h % 5) * 8;
 
-    return `hsl(${hue} 65% ${light}%)`;
+    return `hsl(${hue} 68% ${light}%)`;
   }
 
   const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f',

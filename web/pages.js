@@ -157,7 +157,7 @@
       text: s.project, title: s.sessionId });
 
     return [link, fmt.time(s.start), fmt.duration(s.durationMs), chips(s.models),
-      fmt.int(s.usage.totalTokens), fmt.money(s.usage.cost)];
+      fmt.int(s.usage.totalTokens), fmt.cost(s.usage)];
   }
 
   function select(id, label, values, current, names = (v) => v) {
@@ -229,7 +229,7 @@
 
   function usageCells(u) {
     return [fmt.int(u.inputTokens), fmt.int(u.outputTokens), fmt.int(u.cacheCreationTokens),
-      fmt.int(u.cacheReadTokens), fmt.int(u.totalTokens), fmt.money(u.cost)];
+      fmt.int(u.cacheReadTokens), fmt.int(u.totalTokens), fmt.cost(u)];
   }
 
   const USAGE_COLS = [
@@ -294,7 +294,7 @@
     d.projects.map((p) => [
       el('a', { href: '#/sessions', title: p.projectPath, text: p.project, onclick: openSessions(p.project) }),
       fmt.int(p.sessions), fmt.int(p.usage.calls), fmt.int(p.usage.totalTokens),
-      fmt.money(p.usage.cost), fmt.time(p.lastActivity), chips(p.models)]))));
+      fmt.cost(p.usage), fmt.time(p.lastActivity), chips(p.models)]))));
     paintSwatches(ctx.root);
   });
 

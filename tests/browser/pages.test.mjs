@@ -6,7 +6,7 @@
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -225,6 +225,39 @@ test('--demo shows a banner', { skip }, async (t) => {
   assert.match(await page.textContent('#demo-banner'), /generated/);
   await page.waitForSelector('main[data-ready]');
   await screenshot(page, 'demo');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('a new call updates the overview live', { skip }, async (t) => {
+  // A corpus of its own: the other tests' figures stay put.
+  const dir = join(work, 'live');
+  execFileSync(bin, ['demo', '--out', dir, '--size-mb', '1', '--seed', '3', '--parity',
+    '--end', END], { stdio: 'ignore' });
+  const run = (args) => JSON.parse(execFileSync(bin, [...args, '--json', '--claude-dir', dir],
+    { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const day = run(['daily']).daily.at(-1).date;
+  const live = await startServer(bin, ['dashboard', '--no-open', '--port', '0', '--claude-dir', dir],
+    { ...env, XDG_CACHE_HOME: join(work, 'cache-live'), TOKMETER_NOW: `${day}T23:30:00Z` }, { t });
+  const page = await newPage(browser, pageOpts);
+  await page.goto(`${live.url}#/overview`);
+  await page.waitForSelector('main[data-ready] .page[data-page="overview"]');
+  await page.waitForSelector('#live.on');
+  const before = await card(page, 'today');
+
+  const proj = join(dir, 'projects', readdirSync(join(dir, 'projects'))[0]);
+  const file = join(proj, readdirSync(proj).find((f) => f.endsWith('.jsonl')));
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"usage"'));
+  appendFileSync(file, line.replace(/"id":"msg_[^"]*"/, '"id":"msg_pages_live_test"')
+    .replace(/"timestamp":"[^"]*"/, `"timestamp":"${day}T23:29:00.000Z"`) + '\n');
+  await page.waitForFunction((n) => Number(document.querySelector(
+    '[data-period="today"] [data-field="calls"]').dataset.value) > n, before.calls, { timeout: 3000 });
+  const want = run(['daily']).daily.find((d) => d.date === day);
+  assertCard(await card(page, 'today'), want, 'today after the new call');
+  // The debounced refresh brings the rest of the page along.
+  await page.waitForFunction((n) => Number(document.querySelector(
+    '[data-period="range"] [data-field="calls"]').dataset.value) === n,
+  run(['daily']).totals.calls, { timeout: 4000 });
   assertNoConsoleErrors(page);
   await page.close();
 });
