@@ -36,6 +36,7 @@ const tokmeter = (() => {
   /*
    * Fetches url and resolves to its parsed JSON. On failure (network,
    * HTTP status, bad JSON) shows the error in the banner and rejects.
+   * A page that renders in full clears the banner.
    */
   async function getJSON(url, options = {}) {
     let msg;
@@ -49,10 +50,7 @@ const tokmeter = (() => {
       if (!res.ok) {
         msg = await failure(res);
       } else {
-        const data = await res.json();
-
-        clearError();
-        return data;
+        return await res.json();
       }
     } catch (err) {
       msg = err instanceof SyntaxError ? 'the answer is not JSON' : err.message;
@@ -257,6 +255,7 @@ const tokmeter = (() => {
       tokmeter.charts.destroyAll();
       main.replaceChildren(box);
       tokmeter.charts.drawAll(ctx.charts);
+      clearError();
       main.dataset.ready = String(seq);
     } catch (err) {
       if (!ctx.stale() && !quiet) {
@@ -423,6 +422,12 @@ const tokmeter = (() => {
     }
     connect();
     render();
+    /* The server's "today" anchors the range presets. */
+    fetch(api('/api/summary', {}, false))
+      .then((res) => (res.ok ? res.json() : null))
+      .then((s) => {
+        if (s && !lastSummary) lastSummary = s;
+      }, () => {});
   }
 
   document.addEventListener('DOMContentLoaded', start);

@@ -261,3 +261,33 @@ test('a new call updates the overview live', { skip }, async (t) => {
   assertNoConsoleErrors(page);
   await page.close();
 });
+
+test('the pages run under a strict Content-Security-Policy', { skip }, async () => {
+  const page = await newPage(browser, pageOpts);
+  const csp = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'";
+  // The server sends no CSP yet: add one to the page's own answer.
+  await page.route(`${srv.url}`, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
+  });
+  await page.goto(`${srv.url}#/overview`);
+  for (const [route, name] of [['overview', 'overview'], ['sessions', 'sessions'],
+    ['models', 'models'], ['activity', 'activity']]) {
+    await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
+    await page.waitForSelector(`main[data-ready] .page[data-page="${name}"]`);
+  }
+  const id = (await (await fetch(`${srv.url}api/sessions?limit=1`)).json()).sessions[0].sessionId;
+  await page.evaluate((s) => { location.hash = `#/sessions/${encodeURIComponent(s)}`; }, id);
+  await page.waitForSelector('main[data-ready] .page[data-page="session"] canvas');
+  assertNoConsoleErrors(page);
+  // The policy is in force: an inline style attribute is refused.
+  const applied = await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.setAttribute('style', 'width: 123px');
+    document.body.append(p);
+    return p.getBoundingClientRect().width === 123;
+  });
+  assert.equal(applied, false);
+  await page.close();
+});
