@@ -1,0 +1,293 @@
+// The dashboard's pages on a generated corpus with a pinned clock: the
+// overview's figures equal the CLI's, every page loads without console
+// errors, the session page draws its chart, the theme toggle works and is
+// remembered, a narrow window does not scroll sideways, and --demo shows
+// its banner. Screenshots of every page land under build/.
+// SPDX-License-Identifier: MIT
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { assertNoConsoleErrors, launch, newPage, screenshot, startServer } from './lib.mjs';
+
+const bin = process.env.TOKMETER;
+const skip = !bin && 'TOKMETER not set';
+const work = mkdtempSync(join(tmpdir(), 'tokmeter-pages-'));
+const corpus = join(work, 'c');
+const END = '2026-03-20'; // the corpus's last day
+const env = { XDG_CACHE_HOME: join(work, 'cache'), TZ: 'UTC' };
+let lastDay; // the last day with calls: the server's "today"
+const pageOpts = { viewport: { width: 1200, height: 800 }, locale: 'en-US',
+                   timezoneId: 'UTC', colorScheme: 'light' };
+let browser;
+let srv;
+
+before(async () => {
+  if (!bin) return;
+  execFileSync(bin, ['demo', '--out', corpus, '--size-mb', '3', '--seed', '7', '--parity',
+    '--end', END], { stdio: 'ignore' });
+  lastDay = cli(['daily']).daily.at(-1).date;
+  // "now" late on that day: every call is in the past.
+  env.TOKMETER_NOW = `${lastDay}T23:30:00Z`;
+  browser = await launch();
+  srv = await startServer(bin, ['dashboard', '--no-open', '--port', '0', '--claude-dir', corpus], env);
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function cli(args) {
+  return JSON.parse(execFileSync(bin, [...args, '--json', '--claude-dir', corpus],
+    { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+}
+
+const money = (n) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD',
+  minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+const int = (n) => new Intl.NumberFormat('en-US').format(n);
+
+// Opens hash route on a fresh page and waits until that page has rendered.
+async function open(route, name, opts = pageOpts) {
+  const page = await newPage(browser, opts);
+  await page.goto(`${srv.url}#/${route}`);
+  await page.waitForSelector(`main[data-ready] .page[data-page="${name}"]`);
+  return page;
+}
+
+// The figures of one overview card: {cost, tokens, calls} as data values and text.
+async function card(page, period) {
+  return page.$eval(`[data-period="${period}"]`, (box) => {
+    const get = (f) => box.querySelector(`[data-field="${f}"]`);
+    return {
+      cost: Number(get('cost').dataset.value), costText: get('cost').textContent,
+      tokens: Number(get('tokens').dataset.value), tokensText: get('tokens').textContent,
+      calls: Number(get('calls').dataset.value),
+    };
+  });
+}
+
+function assertCard(got, want, what) {
+  assert.ok(Math.abs(got.cost - want.totalCost) < 1e-6, `${what} cost ${got.cost} != ${want.totalCost}`);
+  assert.equal(got.costText, money(want.totalCost), `${what} cost text`);
+  assert.equal(got.tokens, want.totalTokens, `${what} tokens`);
+  assert.equal(got.tokensText, int(want.totalTokens), `${what} tokens text`);
+  assert.equal(got.calls, want.calls, `${what} calls`);
+}
+
+test('the overview shows what the CLI reports', { skip }, async () => {
+  const page = await open('overview', 'overview');
+  const month = cli(['monthly']).monthly.find((m) => m.month === lastDay.slice(0, 7));
+  const daily = cli(['daily']);
+  const today = daily.daily.find((d) => d.date === lastDay);
+  assert.ok(month && today, 'the corpus has calls in the pinned month and day');
+  assertCard(await card(page, 'thisMonth'), month, 'this month');
+  assertCard(await card(page, 'today'), today, 'today');
+  assertCard(await card(page, 'range'), daily.totals, 'all time');
+  // The stacked daily chart and the project chart are drawn.
+  const charts = await page.$$eval('main canvas', (cs) => cs.map((c) =>
+    ({ w: c.width, h: c.height, chart: !!Chart.getChart(c) })));
+  assert.equal(charts.length, 2);
+  for (const c of charts) assert.ok(c.w > 0 && c.h > 0 && c.chart, JSON.stringify(c));
+  await screenshot(page, 'overview-light');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('a date range is passed to the API', { skip }, async () => {
+  const page = await open('overview', 'overview');
+  const days = cli(['daily']).daily.map((d) => d.date);
+  const since = days[1];
+  const until = days[days.length - 2];
+  await page.fill('#range-since', since);
+  await page.dispatchEvent('#range-since', 'change');
+  await page.fill('#range-until', until);
+  await page.dispatchEvent('#range-until', 'change');
+  await page.waitForFunction((day) => {
+    const r = document.querySelector('[data-period="range"] .card-range');
+    return r && r.textContent.includes(day);
+  }, until);
+  await page.waitForSelector('main[data-ready] .page[data-page="overview"]');
+  const want = cli(['daily', '--since', since, '--until', until]).totals;
+  assertCard(await card(page, 'range'), want, 'range');
+  assert.equal(await page.inputValue('#range-preset'), 'custom');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('the theme toggle switches to dark and is remembered', { skip }, async () => {
+  const page = await open('overview', 'overview');
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await bg();
+  assert.equal(await page.getAttribute('html', 'data-theme'), null);
+  await page.click('#theme-toggle');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  const dark = await bg();
+  assert.notEqual(dark, light);
+  await page.waitForSelector('main[data-ready] .page[data-page="overview"] canvas');
+  await screenshot(page, 'overview-dark');
+  await page.reload();
+  await page.waitForSelector('main[data-ready] .page[data-page="overview"]');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  assert.equal(await bg(), dark);
+  await page.click('#theme-toggle');
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'light');
+  assert.equal(await bg(), light);
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('the sessions table sorts and opens a session with its chart', { skip }, async () => {
+  const page = await open('sessions', 'sessions');
+  const sessions = cli(['session']);
+  const rows = await page.$$eval('main tbody tr', (trs) => trs.length);
+  assert.equal(rows, Math.min(100, sessions.sessions.length));
+  // Costs come sorted, most first; a click on Cost turns the order round.
+  const costs = async () => page.$$eval('main tbody tr td:last-child',
+    (tds) => tds.map((td) => Number(td.textContent.replace(/[^0-9.]/g, ''))));
+  const desc = await costs();
+  assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+  await screenshot(page, 'sessions');
+  await page.click('button[data-sort="cost"]');
+  await page.waitForSelector('th[aria-sort="ascending"] button[data-sort="cost"]');
+  const asc = await costs();
+  assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+  // The text filter keeps matching rows only.
+  const project = await page.textContent('main tbody tr td a');
+  await page.fill('#session-filter', project);
+  const shown = await page.$$eval('main tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  assert.ok(shown.length >= 1 && shown.every((p) => p.includes(project)));
+
+  await page.click('main tbody tr td a');
+  await page.waitForSelector('main[data-ready] .page[data-page="session"] canvas');
+  assert.match(page.url(), /#\/sessions\/.+/);
+  const chart = await page.$eval('.chart-turns canvas', (c) => {
+    const ch = Chart.getChart(c);
+    return { w: c.clientWidth, h: c.clientHeight, bars: ch ? ch.data.labels.length : -1 };
+  });
+  assert.ok(chart.w > 0 && chart.h > 0, `canvas ${chart.w}x${chart.h}`);
+  assert.ok(chart.bars > 0, 'a Chart instance with one bar per turn');
+  await screenshot(page, 'session');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('an unknown session says so', { skip }, async () => {
+  const page = await newPage(browser, pageOpts);
+  await page.goto(`${srv.url}#/sessions/no-such-session`);
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error'), /no session 'no-such-session'/);
+  await page.close();
+});
+
+for (const [route, name] of [['projects', 'projects'], ['models', 'models'], ['activity', 'activity']]) {
+  test(`the ${name} page loads clean`, { skip }, async () => {
+    const page = await open(route, name);
+    if (name === 'projects') {
+      const want = cli(['projects']).projects.length;
+      assert.equal(await page.$$eval('main tbody tr', (t) => t.length), want);
+    } else if (name === 'models') {
+      const want = cli(['models']).models.length;
+      assert.equal(await page.$$eval('main tbody tr', (t) => t.length), want);
+    } else {
+      assert.equal(await page.$$eval('.heatmap .hm-cell', (c) => c.length), 168);
+      const lit = await page.$$eval('.heatmap .hm-cell:not([data-level="0"])', (c) => c.length);
+      assert.ok(lit > 0, 'some hours had calls');
+    }
+    await screenshot(page, name);
+    assertNoConsoleErrors(page);
+    await page.close();
+  });
+}
+
+test('a 400-pixel window does not scroll sideways', { skip }, async () => {
+  const narrow = { ...pageOpts, viewport: { width: 400, height: 800 } };
+  for (const [route, name] of [['overview', 'overview'], ['sessions', 'sessions'],
+    ['activity', 'activity']]) {
+    const page = await open(route, name, narrow);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 400, `${name}: ${width} px wide`);
+    await screenshot(page, `${name}-400px`);
+    assertNoConsoleErrors(page);
+    await page.close();
+  }
+});
+
+test('--demo shows a banner', { skip }, async (t) => {
+  const demo = await startServer(bin, ['dashboard', '--no-open', '--port', '0', '--demo'],
+    { ...env, XDG_CACHE_HOME: join(work, 'cache-demo') }, { t, timeoutMs: 30000 });
+  const page = await newPage(browser, pageOpts);
+  await page.goto(demo.url);
+  await page.waitForSelector('#demo-banner:not([hidden])');
+  assert.match(await page.textContent('#demo-banner'), /generated/);
+  await page.waitForSelector('main[data-ready]');
+  await screenshot(page, 'demo');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('a new call updates the overview live', { skip }, async (t) => {
+  // A corpus of its own: the other tests' figures stay put.
+  const dir = join(work, 'live');
+  execFileSync(bin, ['demo', '--out', dir, '--size-mb', '1', '--seed', '3', '--parity',
+    '--end', END], { stdio: 'ignore' });
+  const run = (args) => JSON.parse(execFileSync(bin, [...args, '--json', '--claude-dir', dir],
+    { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const day = run(['daily']).daily.at(-1).date;
+  const live = await startServer(bin, ['dashboard', '--no-open', '--port', '0', '--claude-dir', dir],
+    { ...env, XDG_CACHE_HOME: join(work, 'cache-live'), TOKMETER_NOW: `${day}T23:30:00Z` }, { t });
+  const page = await newPage(browser, pageOpts);
+  await page.goto(`${live.url}#/overview`);
+  await page.waitForSelector('main[data-ready] .page[data-page="overview"]');
+  await page.waitForSelector('#live.on');
+  const before = await card(page, 'today');
+
+  const proj = join(dir, 'projects', readdirSync(join(dir, 'projects'))[0]);
+  const file = join(proj, readdirSync(proj).find((f) => f.endsWith('.jsonl')));
+  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"usage"'));
+  appendFileSync(file, line.replace(/"id":"msg_[^"]*"/, '"id":"msg_pages_live_test"')
+    .replace(/"timestamp":"[^"]*"/, `"timestamp":"${day}T23:29:00.000Z"`) + '\n');
+  await page.waitForFunction((n) => Number(document.querySelector(
+    '[data-period="today"] [data-field="calls"]').dataset.value) > n, before.calls, { timeout: 3000 });
+  const want = run(['daily']).daily.find((d) => d.date === day);
+  assertCard(await card(page, 'today'), want, 'today after the new call');
+  // The debounced refresh brings the rest of the page along.
+  await page.waitForFunction((n) => Number(document.querySelector(
+    '[data-period="range"] [data-field="calls"]').dataset.value) === n,
+  run(['daily']).totals.calls, { timeout: 4000 });
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('the pages run under a strict Content-Security-Policy', { skip }, async () => {
+  const page = await newPage(browser, pageOpts);
+  const csp = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; object-src 'none'";
+  // The server sends no CSP yet: add one to the page's own answer.
+  await page.route(`${srv.url}`, async (route) => {
+    const res = await route.fetch();
+    await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
+  });
+  await page.goto(`${srv.url}#/overview`);
+  for (const [route, name] of [['overview', 'overview'], ['sessions', 'sessions'],
+    ['models', 'models'], ['activity', 'activity']]) {
+    await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
+    await page.waitForSelector(`main[data-ready] .page[data-page="${name}"]`);
+  }
+  const id = (await (await fetch(`${srv.url}api/sessions?limit=1`)).json()).sessions[0].sessionId;
+  await page.evaluate((s) => { location.hash = `#/sessions/${encodeURIComponent(s)}`; }, id);
+  await page.waitForSelector('main[data-ready] .page[data-page="session"] canvas');
+  assertNoConsoleErrors(page);
+  // The policy is in force: an inline style attribute is refused.
+  const applied = await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.setAttribute('style', 'width: 123px');
+    document.body.append(p);
+    return p.getBoundingClientRect().width === 123;
+  });
+  assert.equal(applied, false);
+  await page.close();
+});
