@@ -76,6 +76,35 @@ tokmeter.charts = (() => {
     };
   }
 
+  /*
+   * Bars stacked by dataset whose values are minutes; the axis and the
+   * tooltips read as durations ("1 h 20 min").
+   */
+  function durationBar(labels, datasets, label) {
+    const dur = (min) => tokmeter.fmt.duration(min * 60000);
+
+    return {
+      label,
+      type: 'bar',
+      data: { labels, datasets },
+      options: {
+        scales: {
+          x: { stacked: true, grid: { display: false } },
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            ticks: { callback: (v) => (v ? dur(v) : '0') },
+          },
+        },
+        plugins: {
+          tooltip: {
+            callbacks: { label: (c) => `${c.dataset.label}: ${dur(c.parsed.y)}` },
+          },
+        },
+      },
+    };
+  }
+
   /* Horizontal bars of cost, one per label. */
   function costBars(labels, values, colors, label) {
     return {
@@ -144,7 +173,7 @@ tokmeter.charts = (() => {
   }
 
   return {
-    modelColor, color, KINDS, stackedBar, costBars, doughnut, drawAll,
+    modelColor, color, KINDS, stackedBar, durationBar, costBars, doughnut, drawAll,
     destroyAll, active: () => active,
   };
 })();

@@ -1,4 +1,4 @@
-/* tokmeter dashboard: the pages (overview, sessions, projects, models, activity). */
+/* tokmeter dashboard: the pages (overview, sessions, projects, models, activity, prompts). */
 'use strict';
 
 (() => {
@@ -23,7 +23,7 @@
    * A table: cols = [{title, num?, sort?}], rows = arrays of cells (string or
    * node). onSort(key) makes the columns with a sort key clickable.
    */
-  function table(cols, rows, sorted = {}, onSort = null) {
+  function table(cols, rows, sorted = {}, onSort = null, cls = null) {
     const head = el('tr', {}, cols.map((c) => {
       const th = el('th', { class: c.num ? 'num' : null, scope: 'col' });
 
@@ -45,7 +45,7 @@
       el('td', { class: cols[i].num ? 'num' : null }, cell))));
 
     return el('div', { class: 'table-wrap' },
-      el('table', {}, el('thead', {}, head), el('tbody', {}, body)));
+      el('table', { class: cls }, el('thead', {}, head), el('tbody', {}, body)));
   }
 
   function chips(models) {
@@ -346,8 +346,66 @@
     return grid;
   }
 
+  /* Every day from the first to the last of days, the missing ones as zeros. */
+  function allDays(days) {
+    if (!days.length) return [];
+    const byDate = new Map(days.map((d) => [d.date, d]));
+    const out = [];
+    const end = new Date(`${days[days.length - 1].date}T00:00:00Z`);
+
+    for (let t = new Date(`${days[0].date}T00:00:00Z`); t <= end; t.setUTCDate(t.getUTCDate() + 1)) {
+      const date = t.toISOString().slice(0, 10);
+
+      out.push(byDate.get(date) ||
+        { date, activeMs: 0, modelMs: 0, toolMs: 0, mainMs: 0, subagentMs: 0 });
+    }
+    return out;
+  }
+
+  const TIME_PARTS = [
+    ['modelMs', 'model', '#4e79a7'], ['toolMs', 'tools', '#f28e2b'],
+    ['mainMs', 'main thread', '#59a14f'], ['subagentMs', 'subagents', '#b07aa1'],
+  ];
+
+  /* Active time: model vs tools per day, main vs subagents beside it. */
+  function activeTime(ctx, d) {
+    const days = allDays(d.days);
+    const sum = (key) => d.days.reduce((n, x) => n + (x[key] || 0), 0);
+    const total = sum('activeMs');
+    const labels = days.map((x) => x.date);
+    const sets = (parts) => parts.map(([key, label, colour]) => ({
+      label, backgroundColor: colour, data: days.map((x) => x[key] / 60000),
+    }));
+
+    if (!days.length)
+      return section('Active time', el('p', { class: 'muted', text: 'No activity in this range.' }));
+    const totals = table([{ title: '' }, { title: 'Time', num: true }, { title: 'Share', num: true }],
+      [...TIME_PARTS.map(([key, label, colour]) => [
+        el('span', { class: 'legend-key' }, el('i', { class: 'swatch', 'data-colour': colour }), label),
+        el('span', { 'data-field': key, 'data-value': sum(key), text: fmt.duration(sum(key)) }),
+        fmt.pct(total ? sum(key) / total : 0)]),
+      [el('strong', { text: 'active' }),
+        el('strong', { 'data-field': 'activeMs', 'data-value': total, text: fmt.duration(total) }),
+        fmt.pct(total ? 1 : 0)]]);
+
+    return section('Active time',
+      el('p', { class: 'muted' }, `${rangeText(state.since, state.until)} in ${d.timezone} · `,
+        el('span', { class: 'active-total', 'data-value': total, text: fmt.duration(total) }),
+        ` active on ${fmt.int(d.days.length)} days. Gaps of up to 5 minutes between records count.`),
+      el('div', { class: 'active-time' },
+        el('div', { class: 'active-main' },
+          el('h3', { text: 'Model and tools per day' }),
+          ctx.chart(charts.durationBar(labels, sets(TIME_PARTS.slice(0, 2)),
+            'active time per day: model and tools'), 'chart chart-active')),
+        el('div', { class: 'active-side' },
+          el('h3', { text: 'Main thread and subagents' }),
+          ctx.chart(charts.durationBar(labels, sets(TIME_PARTS.slice(2)),
+            'active time per day: main thread and subagents'), 'chart chart-small'),
+          totals)));
+  }
+
   page('activity', async (ctx) => {
-    const d = await getJSON(api('/api/heatmap'));
+    const [d, act] = await Promise.all([getJSON(api('/api/heatmap')), getJSON(api('/api/activity'))]);
     if (ctx.stale()) return;
     const box = el('div', {}, heatmap(d.cells));
     const pick = el('select', { id: 'heatmap-metric', 'aria-label': 'measure' },
@@ -363,8 +421,67 @@
       el('p', { class: 'muted' },
         `${rangeText(d.since, d.until)} in ${d.timezone} · by `, pick),
       box, legend));
-    ctx.root.append(section('Active time',
-      el('p', { class: 'muted placeholder',
-        text: 'Not served yet: active time per day (model, tools, subagents) comes with /api/activity.' })));
+    ctx.root.append(activeTime(ctx, act));
+    for (const s of ctx.root.querySelectorAll('.swatch[data-colour]'))
+      s.style.background = s.dataset.colour;
+  });
+
+  /* ---- prompts ---- */
+
+  const pr = { project: '', model: '' };
+  const PROMPT_LIMIT = 50;
+
+  /* The preview, 3 lines at most until "more" opens it. */
+  function preview(text) {
+    const body = el('div', { class: 'prompt-text', text });
+    const more = el('button', { type: 'button', class: 'link-button', hidden: true,
+      'aria-expanded': 'false', text: 'more' });
+
+    more.addEventListener('click', () => {
+      const open = body.classList.toggle('open');
+
+      more.textContent = open ? 'less' : 'more';
+      more.setAttribute('aria-expanded', String(open));
+    });
+    /* Only a clamped text gets the toggle: known once it is laid out. */
+    new ResizeObserver(() => {
+      if (!body.classList.contains('open'))
+        more.hidden = body.scrollHeight <= body.clientHeight + 1;
+    }).observe(body);
+    return el('div', { class: 'prompt' }, body, more);
+  }
+
+  page('prompts', async (ctx) => {
+    const [d, projects, models] = await Promise.all([
+      getJSON(api('/api/prompts', { limit: PROMPT_LIMIT, project: pr.project, model: pr.model })),
+      getJSON(api('/api/projects')),
+      getJSON(api('/api/models')),
+    ]);
+    if (ctx.stale()) return;
+    const controls = el('div', { class: 'controls' },
+      select('prompt-project', 'Project ', projects.projects.map((p) => p.project), pr.project),
+      select('prompt-model', 'Model ', models.models.map((m) => m.model), pr.model, fmt.model));
+
+    controls.addEventListener('change', (e) => {
+      if (e.target.id === 'prompt-project') pr.project = e.target.value;
+      else if (e.target.id === 'prompt-model') pr.model = e.target.value;
+      else return;
+      tokmeter.render();
+    });
+    const rows = d.prompts.map((p) => [
+      fmt.time(p.at),
+      el('a', { href: `#/sessions/${encodeURIComponent(p.sessionId)}`, text: p.project,
+        title: p.sessionId }),
+      el('span', { 'data-field': 'cost', 'data-value': p.usage.cost, text: fmt.cost(p.usage) }),
+      fmt.int(p.usage.totalTokens), fmt.int(p.usage.calls), preview(p.preview)]);
+    const cols = [{ title: 'Time' }, { title: 'Project' }, { title: 'Cost', num: true },
+      { title: 'Tokens', num: true }, { title: 'Calls', num: true }, { title: 'Prompt' }];
+
+    ctx.root.append(section('Costliest prompts', controls,
+      el('p', { class: 'muted', text: `${rangeText(state.since, state.until)} · the ` +
+        `${fmt.int(d.prompts.length)} prompts whose turns cost most (a turn: every call ` +
+        'until the next prompt). Secrets in the text are redacted.' }),
+      d.prompts.length ? table(cols, rows, {}, null, 'prompts')
+        : el('p', { class: 'muted', text: 'No prompts in this range.' })));
   });
 })();

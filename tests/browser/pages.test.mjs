@@ -1,8 +1,9 @@
 // The dashboard's pages on a generated corpus with a pinned clock: the
 // overview's figures equal the CLI's, every page loads without console
-// errors, the session page draws its chart, the theme toggle works and is
-// remembered, a narrow window does not scroll sideways, and --demo shows
-// its banner. Screenshots of every page land under build/.
+// errors, the session page draws its chart, the activity page charts
+// active time and the prompts page lists the API's costliest prompts,
+// the theme toggle works and is remembered, a narrow window does not
+// scroll sideways, and --demo shows its banner. Screenshots of every page land under build/.
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -203,10 +204,139 @@ for (const [route, name] of [['projects', 'projects'], ['models', 'models'], ['a
   });
 }
 
+// GET path on the test server, parsed.
+async function apiGet(path) {
+  const res = await fetch(`${srv.url}${path}`);
+  assert.equal(res.status, 200, path);
+  return res.json();
+}
+
+// The active-time figures the activity page shows: the total and the chart's sums.
+async function activeShown(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('.chart-active canvas');
+    const ch = canvas && Chart.getChart(canvas);
+    const sum = (i) => (ch ? ch.data.datasets[i].data.reduce((a, b) => a + b, 0) : -1);
+    const total = document.querySelector('[data-field="activeMs"]');
+    return {
+      chart: !!ch, w: canvas ? canvas.clientWidth : 0, h: canvas ? canvas.clientHeight : 0,
+      stacks: ch ? ch.data.datasets.length : 0,
+      chartMin: ch ? sum(0) + sum(1) : -1,
+      total: Number(total.dataset.value), totalText: total.textContent,
+      small: !!Chart.getChart(document.querySelector('.chart-small canvas')),
+    };
+  });
+}
+
+function assertActive(got, days, what) {
+  const want = days.reduce((n, d) => n + d.activeMs, 0);
+  assert.ok(want > 0, `${what}: the corpus has active time`);
+  assert.ok(got.chart && got.small && got.w > 0 && got.h > 0, `${what}: ${JSON.stringify(got)}`);
+  assert.equal(got.stacks, 2, `${what}: model and tools`);
+  assert.equal(got.total, want, `${what}: total`);
+  assert.ok(Math.abs(got.chartMin * 60000 - want) < 1, `${what}: chart ${got.chartMin} min`);
+  assert.match(got.totalText, /^\d+ (h \d{2} )?min$|^\d+ s$/, `${what}: ${got.totalText}`);
+}
+
+test('the activity page charts active time for the range', { skip }, async () => {
+  const page = await open('activity', 'activity');
+  const all = await apiGet('api/activity?tz=UTC');
+  assertActive(await activeShown(page), all.days, 'all time');
+  await screenshot(page, 'activity-time');
+
+  const since = all.days[1].date;
+  const until = all.days.at(-2).date;
+  await page.fill('#range-since', since);
+  await page.dispatchEvent('#range-since', 'change');
+  await page.fill('#range-until', until);
+  await page.dispatchEvent('#range-until', 'change');
+  const part = await apiGet(`api/activity?tz=UTC&since=${since}&until=${until}`);
+  const want = part.days.reduce((n, d) => n + d.activeMs, 0);
+  await page.waitForFunction((n) => {
+    const t = document.querySelector('main[data-ready] [data-field="activeMs"]');
+    return t && Number(t.dataset.value) === n;
+  }, want);
+  assertActive(await activeShown(page), part.days, `${since}..${until}`);
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+// The prompts table: [{cost, text}] per row.
+async function promptRows(page) {
+  return page.$$eval('main table.prompts tbody tr', (trs) => trs.map((tr) => ({
+    cost: Number(tr.querySelector('[data-field="cost"]').dataset.value),
+    href: tr.querySelector('a').getAttribute('href'),
+    text: tr.querySelector('.prompt-text').textContent,
+  })));
+}
+
+test('the prompts page lists the costliest prompts', { skip }, async () => {
+  const page = await open('prompts', 'prompts');
+  assert.equal(await page.getAttribute('#nav a[data-route="prompts"]', 'aria-current'), 'page');
+  const want = (await apiGet('api/prompts?limit=50&tz=UTC')).prompts;
+  let rows = await promptRows(page);
+  assert.ok(want.length > 0 && want.length <= 50);
+  assert.equal(rows.length, want.length);
+  assert.ok(Math.abs(rows[0].cost - want[0].usage.cost) < 1e-9, `${rows[0].cost}`);
+  assert.equal(await page.textContent('main table.prompts tbody tr [data-field="cost"]'),
+    money(want[0].usage.cost));
+  assert.equal(rows[0].text, want[0].preview);
+  assert.equal(rows[0].href, `#/sessions/${encodeURIComponent(want[0].sessionId)}`);
+  await screenshot(page, 'prompts');
+
+  // The project filter goes to the API.
+  const project = want.at(-1).project;
+  await page.selectOption('#prompt-project', project);
+  const byProject = (await apiGet(`api/prompts?limit=50&tz=UTC&project=${encodeURIComponent(project)}`)).prompts;
+  await page.waitForFunction((n) => document.querySelectorAll(
+    'main[data-ready] table.prompts tbody tr').length === n, byProject.length);
+  rows = await promptRows(page);
+  assert.ok(rows.length < want.length, 'fewer prompts for one project');
+  assert.ok(Math.abs(rows[0].cost - byProject[0].usage.cost) < 1e-9);
+
+  // The session link opens that session.
+  await page.click('main table.prompts tbody tr a');
+  await page.waitForSelector('main[data-ready] .page[data-page="session"]');
+  assert.equal(await page.textContent('h2.title'), project);
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('a long prompt is clamped to 3 lines and shown as text', { skip }, async () => {
+  const page = await newPage(browser, pageOpts);
+  const long = `<b>not bold</b> ${'word '.repeat(300)}\nlast line`;
+  await page.route(/\/api\/prompts\?/, async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.prompts[0].preview = long;
+    await route.fulfill({ response: res, json: body });
+  });
+  await page.goto(`${srv.url}#/prompts`);
+  await page.waitForSelector('main[data-ready] .page[data-page="prompts"]');
+  const first = 'main table.prompts tbody tr:first-child';
+  await page.waitForSelector(`${first} .link-button:not([hidden])`);
+  assert.equal(await page.textContent(`${first} .prompt-text`), long);
+  assert.equal(await page.$$eval('main table.prompts b', (b) => b.length), 0);
+  const height = () => page.$eval(`${first} .prompt-text`, (e) => e.clientHeight);
+  const lineHeight = await page.$eval(`${first} .prompt-text`,
+    (e) => parseFloat(getComputedStyle(e).lineHeight));
+  const closed = await height();
+  assert.ok(closed <= 3 * lineHeight + 1, `clamped: ${closed} px`);
+  await page.click(`${first} .link-button`);
+  assert.equal(await page.textContent(`${first} .link-button`), 'less');
+  assert.ok(await height() > closed, 'opened');
+  // Short previews have no toggle.
+  assert.equal(await page.$$eval('main table.prompts tbody tr:nth-child(2) .link-button:not([hidden])',
+    (b) => b.length), 0);
+  await screenshot(page, 'prompts-long');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
 test('a 400-pixel window does not scroll sideways', { skip }, async () => {
   const narrow = { ...pageOpts, viewport: { width: 400, height: 800 } };
   for (const [route, name] of [['overview', 'overview'], ['sessions', 'sessions'],
-    ['activity', 'activity']]) {
+    ['activity', 'activity'], ['prompts', 'prompts']]) {
     const page = await open(route, name, narrow);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 400, `${name}: ${width} px wide`);
@@ -273,7 +403,7 @@ test('the pages run under a strict Content-Security-Policy', { skip }, async () 
   });
   await page.goto(`${srv.url}#/overview`);
   for (const [route, name] of [['overview', 'overview'], ['sessions', 'sessions'],
-    ['models', 'models'], ['activity', 'activity']]) {
+    ['models', 'models'], ['activity', 'activity'], ['prompts', 'prompts']]) {
     await page.evaluate((r) => { location.hash = `#/${r}`; }, route);
     await page.waitForSelector(`main[data-ready] .page[data-page="${name}"]`);
   }
