@@ -76,24 +76,36 @@ tokmeter.charts = (() => {
     };
   }
 
+  /* A tick step in minutes giving at most about 6 ticks up to max. */
+  function minuteStep(max) {
+    const steps = [1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720];
+
+    return steps.find((m) => max / m <= 6) || 1440;
+  }
+
   /*
    * Bars stacked by dataset whose values are minutes; the axis and the
-   * tooltips read as durations ("1 h 20 min").
+   * tooltips read as durations ("1 h 20 min"). short: "MM-DD" day labels.
    */
-  function durationBar(labels, datasets, label) {
+  function durationBar(labels, datasets, { label, short = false } = {}) {
     const dur = (min) => tokmeter.fmt.duration(min * 60000);
+    const max = Math.max(0, ...labels.map((_, i) =>
+      datasets.reduce((n, d) => n + (d.data[i] || 0), 0)));
+    const x = { stacked: true, grid: { display: false } };
 
+    if (short)
+      x.ticks = { maxRotation: 0, autoSkipPadding: 8, callback: (v, i) => String(labels[i]).slice(5) };
     return {
       label,
       type: 'bar',
       data: { labels, datasets },
       options: {
         scales: {
-          x: { stacked: true, grid: { display: false } },
+          x,
           y: {
             stacked: true,
             beginAtZero: true,
-            ticks: { callback: (v) => (v ? dur(v) : '0') },
+            ticks: { stepSize: minuteStep(max), callback: (v) => (v ? dur(v) : '0') },
           },
         },
         plugins: {

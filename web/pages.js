@@ -396,11 +396,12 @@
         el('div', { class: 'active-main' },
           el('h3', { text: 'Model and tools per day' }),
           ctx.chart(charts.durationBar(labels, sets(TIME_PARTS.slice(0, 2)),
-            'active time per day: model and tools'), 'chart chart-active')),
+            { label: 'active time per day: model and tools' }), 'chart chart-active')),
         el('div', { class: 'active-side' },
           el('h3', { text: 'Main thread and subagents' }),
           ctx.chart(charts.durationBar(labels, sets(TIME_PARTS.slice(2)),
-            'active time per day: main thread and subagents'), 'chart chart-small'),
+            { label: 'active time per day: main thread and subagents', short: true }),
+          'chart chart-small'),
           totals)));
   }
 
