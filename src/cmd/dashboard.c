@@ -22,6 +22,7 @@
 #include "report/activity.h"
 #include "report/api.h"
 #include "report/prompts.h"
+#include "source/rcache.h"
 #include "source/records.h"
 #include "source/watch.h"
 #include "util/buf.h"
@@ -55,6 +56,10 @@ struct dash {
   struct app *app;
   struct app quiet; /* for reloads: warnings go nowhere */
   struct sse hub;
+  /* Transcript records for the local-only endpoints, kept between
+   * requests; rc_lock guards rc (taken inside the read lock). */
+  pthread_mutex_t rc_lock;
+  struct rcache rc;
   int demo;
   volatile int stop;
 };
@@ -252,24 +257,29 @@ static void sessions(struct dash *d, const struct http_request *req,
                p->has_limit ? (size_t)p->limit : 100, (size_t)offset);
 }
 
-/* GET /api/activity: reads every transcript at request time. */
+/* The records cache, locked and brought in line with the current file
+ * list; the caller unlocks d->rc_lock. */
+static struct rcache *records_of(struct dash *d)
+{
+  const struct discover *disc = &d->l->disc;
+
+  pthread_mutex_lock(&d->rc_lock);
+  rcache_sync(&d->rc, disc->files, disc->nfiles);
+  return &d->rc;
+}
+
+/* GET /api/activity: from every transcript's records (cached). */
 static void activity(struct dash *d, const struct api_ctx *c,
                      struct http_response *res)
 {
-  const struct discover *disc = &d->l->disc;
+  struct rcache *rc = records_of(d);
   struct activity a;
   size_t i;
 
   activity_init(&a, c->tz);
-  for (i = 0; i < disc->nfiles; i++) {
-    const char *path = disc->files[i].path;
-    struct records r;
-
-    records_init(&r);
-    if (!records_read(path, &r, NULL))
-      activity_add(&a, &r, activity_subagent_path(path));
-    records_release(&r);
-  }
+  for (i = 0; i < rc->n; i++)
+    activity_add(&a, &rc->v[i].r, activity_subagent_path(rc->v[i].path));
+  pthread_mutex_unlock(&d->rc_lock);
   activity_json(&res->body, &a, c->tz_name, c->since_day, c->until_day);
   activity_release(&a);
 }
@@ -278,7 +288,7 @@ static void activity(struct dash *d, const struct api_ctx *c,
 static void prompts(struct dash *d, const struct http_params *p,
                     const struct api_ctx *c, struct http_response *res)
 {
-  const struct discover *disc = &d->l->disc;
+  struct rcache *rc;
   struct agg_filter f;
   struct prompts pr;
   size_t i;
@@ -292,14 +302,10 @@ static void prompts(struct dash *d, const struct http_params *p,
   if (c->model)
     agg_filter_model(&f, &c->set->strs, c->model);
   prompts_init(&pr, c->set, c->pm, &f);
-  for (i = 0; i < disc->nfiles; i++) {
-    struct records r;
-
-    records_init(&r);
-    if (!records_read(disc->files[i].path, &r, NULL))
-      prompts_add(&pr, &r, disc->files[i].path);
-    records_release(&r);
-  }
+  rc = records_of(d);
+  for (i = 0; i < rc->n; i++)
+    prompts_add(&pr, &rc->v[i].r, rc->v[i].path);
+  pthread_mutex_unlock(&d->rc_lock);
   prompts_json(&res->body, &pr, p->has_limit ? (size_t)p->limit : 20);
   prompts_release(&pr);
 }
@@ -618,6 +624,8 @@ static void dash_release(struct dash *d)
   if (d->quiet.err && d->quiet.err != d->app->err)
     fclose(d->quiet.err);
   sse_release(&d->hub);
+  rcache_release(&d->rc);
+  pthread_mutex_destroy(&d->rc_lock);
   pthread_rwlock_destroy(&d->lock);
 }
 
@@ -710,6 +718,8 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
   }
   memset(&d, 0, sizeof(d));
   pthread_rwlock_init(&d.lock, NULL);
+  pthread_mutex_init(&d.rc_lock, NULL);
+  rcache_init(&d.rc);
   d.ro = &ro;
   d.app = app;
   d.demo = o.demo;
