@@ -22,6 +22,7 @@
 #include "report/activity.h"
 #include "report/api.h"
 #include "report/prompts.h"
+#include "report/tools.h"
 #include "source/rcache.h"
 #include "source/records.h"
 #include "source/watch.h"
@@ -351,6 +352,18 @@ static void api_route(void *arg, const struct http_request *req,
   http_params_release(&p);
 }
 
+/* Counts the tool calls in the transcripts of session id. */
+static void session_tools(struct dash *d, const char *id, struct tools *t)
+{
+  struct rcache *rc = records_of(d);
+  size_t i;
+
+  for (i = 0; i < rc->n; i++)
+    if (tools_in_session(rc->v[i].path, id))
+      tools_add(t, &rc->v[i].r);
+  pthread_mutex_unlock(&d->rc_lock);
+}
+
 static void session_route(void *arg, const struct http_request *req,
                           struct http_response *res)
 {
@@ -358,12 +371,18 @@ static void session_route(void *arg, const struct http_request *req,
   const char *id = http_request_param(req, "id");
   struct http_params p;
   struct api_ctx c;
+  struct tools t;
 
+  tools_init(&t);
   pthread_rwlock_rdlock(&d->lock);
-  if (!ctx_of(d, req, &p, &c, res) && api_session(&res->body, &c, id))
-    http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
+  if (!ctx_of(d, req, &p, &c, res)) {
+    session_tools(d, id, &t);
+    if (api_session(&res->body, &c, id, &t))
+      http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
+  }
   pthread_rwlock_unlock(&d->lock);
   http_params_release(&p);
+  tools_release(&t);
 }
 
 static void health_route(void *arg, const struct http_request *req,
