@@ -25,6 +25,7 @@
 #include "report/tools.h"
 #include "source/rcache.h"
 #include "source/records.h"
+#include "source/tzfile.h"
 #include "source/watch.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
@@ -613,14 +614,25 @@ static void open_browser(const char *url)
   }
 }
 
-/* Writes a demo corpus into a new temporary directory. */
-static int make_demo(struct app *app, char *dir)
+/* Writes a demo corpus into a new temporary directory, its last day
+ * today in the dashboard's zone so that the Today card has calls. */
+static int make_demo(struct app *app, char *dir, const char *tz_name)
 {
   struct app quiet = *app;
-  char *argv[] = {"demo", "--out", dir, "--force", NULL};
-  FILE *null = fopen("/dev/null", "w");
+  char end[16];
+  char *argv[] = {"demo", "--out", dir, "--force", "--end", end, NULL};
+  FILE *null;
+  struct tz tz;
   int r;
 
+  tz_init_utc(&tz);
+  if (tz_load(&tz, tz_name, NULL)) {
+    tz_release(&tz);
+    tz_init_utc(&tz); /* load_all() reports the bad zone */
+  }
+  civil_fmt_date(tz_local_day(&tz, app->now_ms), end);
+  tz_release(&tz);
+  null = fopen("/dev/null", "w");
   if (!mkdtemp(dir) || !null) {
     if (null)
       fclose(null);
@@ -629,7 +641,7 @@ static int make_demo(struct app *app, char *dir)
     return EXIT_ERROR;
   }
   quiet.out = null;
-  r = cmd_demo(4, argv, &quiet);
+  r = cmd_demo(6, argv, &quiet);
   fclose(null);
   return r;
 }
@@ -727,7 +739,7 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
     return r > 0 ? EXIT_OK : EXIT_USAGE;
   }
   if (o.demo) {
-    if ((r = make_demo(app, demo_dir))) {
+    if ((r = make_demo(app, demo_dir, ro.tz_name))) {
       report_opts_release(&ro);
       return r;
     }

@@ -223,6 +223,9 @@ test('--demo shows a banner', { skip }, async (t) => {
   await page.goto(demo.url);
   await page.waitForSelector('#demo-banner:not([hidden])');
   assert.match(await page.textContent('#demo-banner'), /generated/);
+  // The demo corpus ends today: the Today card has calls.
+  const sum = await (await fetch(demo.url + 'api/summary')).json();
+  assert.ok(sum.today.usage.calls > 0, JSON.stringify(sum.today));
   await page.waitForSelector('main[data-ready]');
   await screenshot(page, 'demo');
   assertNoConsoleErrors(page);
