@@ -22,7 +22,10 @@
 #include "report/activity.h"
 #include "report/api.h"
 #include "report/prompts.h"
+#include "report/tools.h"
+#include "source/rcache.h"
 #include "source/records.h"
+#include "source/tzfile.h"
 #include "source/watch.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
@@ -55,6 +58,10 @@ struct dash {
   struct app *app;
   struct app quiet; /* for reloads: warnings go nowhere */
   struct sse hub;
+  /* Transcript records for the local-only endpoints, kept between
+   * requests; rc_lock guards rc (taken inside the read lock). */
+  pthread_mutex_t rc_lock;
+  struct rcache rc;
   int demo;
   volatile int stop;
 };
@@ -252,24 +259,29 @@ static void sessions(struct dash *d, const struct http_request *req,
                p->has_limit ? (size_t)p->limit : 100, (size_t)offset);
 }
 
-/* GET /api/activity: reads every transcript at request time. */
+/* The records cache, locked and brought in line with the current file
+ * list; the caller unlocks d->rc_lock. */
+static struct rcache *records_of(struct dash *d)
+{
+  const struct discover *disc = &d->l->disc;
+
+  pthread_mutex_lock(&d->rc_lock);
+  rcache_sync(&d->rc, disc->files, disc->nfiles);
+  return &d->rc;
+}
+
+/* GET /api/activity: from every transcript's records (cached). */
 static void activity(struct dash *d, const struct api_ctx *c,
                      struct http_response *res)
 {
-  const struct discover *disc = &d->l->disc;
+  struct rcache *rc = records_of(d);
   struct activity a;
   size_t i;
 
   activity_init(&a, c->tz);
-  for (i = 0; i < disc->nfiles; i++) {
-    const char *path = disc->files[i].path;
-    struct records r;
-
-    records_init(&r);
-    if (!records_read(path, &r, NULL))
-      activity_add(&a, &r, activity_subagent_path(path));
-    records_release(&r);
-  }
+  for (i = 0; i < rc->n; i++)
+    activity_add(&a, &rc->v[i].r, activity_subagent_path(rc->v[i].path));
+  pthread_mutex_unlock(&d->rc_lock);
   activity_json(&res->body, &a, c->tz_name, c->since_day, c->until_day);
   activity_release(&a);
 }
@@ -278,7 +290,7 @@ static void activity(struct dash *d, const struct api_ctx *c,
 static void prompts(struct dash *d, const struct http_params *p,
                     const struct api_ctx *c, struct http_response *res)
 {
-  const struct discover *disc = &d->l->disc;
+  struct rcache *rc;
   struct agg_filter f;
   struct prompts pr;
   size_t i;
@@ -292,14 +304,10 @@ static void prompts(struct dash *d, const struct http_params *p,
   if (c->model)
     agg_filter_model(&f, &c->set->strs, c->model);
   prompts_init(&pr, c->set, c->pm, &f);
-  for (i = 0; i < disc->nfiles; i++) {
-    struct records r;
-
-    records_init(&r);
-    if (!records_read(disc->files[i].path, &r, NULL))
-      prompts_add(&pr, &r, disc->files[i].path);
-    records_release(&r);
-  }
+  rc = records_of(d);
+  for (i = 0; i < rc->n; i++)
+    prompts_add(&pr, &rc->v[i].r, rc->v[i].path);
+  pthread_mutex_unlock(&d->rc_lock);
   prompts_json(&res->body, &pr, p->has_limit ? (size_t)p->limit : 20);
   prompts_release(&pr);
 }
@@ -345,6 +353,18 @@ static void api_route(void *arg, const struct http_request *req,
   http_params_release(&p);
 }
 
+/* Counts the tool calls in the transcripts of session id. */
+static void session_tools(struct dash *d, const char *id, struct tools *t)
+{
+  struct rcache *rc = records_of(d);
+  size_t i;
+
+  for (i = 0; i < rc->n; i++)
+    if (tools_in_session(rc->v[i].path, id))
+      tools_add(t, &rc->v[i].r);
+  pthread_mutex_unlock(&d->rc_lock);
+}
+
 static void session_route(void *arg, const struct http_request *req,
                           struct http_response *res)
 {
@@ -352,12 +372,18 @@ static void session_route(void *arg, const struct http_request *req,
   const char *id = http_request_param(req, "id");
   struct http_params p;
   struct api_ctx c;
+  struct tools t;
 
+  tools_init(&t);
   pthread_rwlock_rdlock(&d->lock);
-  if (!ctx_of(d, req, &p, &c, res) && api_session(&res->body, &c, id))
-    http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
+  if (!ctx_of(d, req, &p, &c, res)) {
+    session_tools(d, id, &t);
+    if (api_session(&res->body, &c, id, &t))
+      http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
+  }
   pthread_rwlock_unlock(&d->lock);
   http_params_release(&p);
+  tools_release(&t);
 }
 
 static void health_route(void *arg, const struct http_request *req,
@@ -588,14 +614,25 @@ static void open_browser(const char *url)
   }
 }
 
-/* Writes a demo corpus into a new temporary directory. */
-static int make_demo(struct app *app, char *dir)
+/* Writes a demo corpus into a new temporary directory, its last day
+ * today in the dashboard's zone so that the Today card has calls. */
+static int make_demo(struct app *app, char *dir, const char *tz_name)
 {
   struct app quiet = *app;
-  char *argv[] = {"demo", "--out", dir, "--force", NULL};
-  FILE *null = fopen("/dev/null", "w");
+  char end[16];
+  char *argv[] = {"demo", "--out", dir, "--force", "--end", end, NULL};
+  FILE *null;
+  struct tz tz;
   int r;
 
+  tz_init_utc(&tz);
+  if (tz_load(&tz, tz_name, NULL)) {
+    tz_release(&tz);
+    tz_init_utc(&tz); /* load_all() reports the bad zone */
+  }
+  civil_fmt_date(tz_local_day(&tz, app->now_ms), end);
+  tz_release(&tz);
+  null = fopen("/dev/null", "w");
   if (!mkdtemp(dir) || !null) {
     if (null)
       fclose(null);
@@ -604,7 +641,7 @@ static int make_demo(struct app *app, char *dir)
     return EXIT_ERROR;
   }
   quiet.out = null;
-  r = cmd_demo(4, argv, &quiet);
+  r = cmd_demo(6, argv, &quiet);
   fclose(null);
   return r;
 }
@@ -618,6 +655,8 @@ static void dash_release(struct dash *d)
   if (d->quiet.err && d->quiet.err != d->app->err)
     fclose(d->quiet.err);
   sse_release(&d->hub);
+  rcache_release(&d->rc);
+  pthread_mutex_destroy(&d->rc_lock);
   pthread_rwlock_destroy(&d->lock);
 }
 
@@ -700,7 +739,7 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
     return r > 0 ? EXIT_OK : EXIT_USAGE;
   }
   if (o.demo) {
-    if ((r = make_demo(app, demo_dir))) {
+    if ((r = make_demo(app, demo_dir, ro.tz_name))) {
       report_opts_release(&ro);
       return r;
     }
@@ -710,6 +749,8 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
   }
   memset(&d, 0, sizeof(d));
   pthread_rwlock_init(&d.lock, NULL);
+  pthread_mutex_init(&d.rc_lock, NULL);
+  rcache_init(&d.rc);
   d.ro = &ro;
   d.app = app;
   d.demo = o.demo;

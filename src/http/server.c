@@ -165,11 +165,12 @@ static struct MHD_Response *make_response(struct http_server *s,
     if (strcasecmp(res->headers[i].name, "Cache-Control") == 0)
       has_cache = 1;
   }
-  if (!res->stream) {
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    if (!has_cache)
-      MHD_add_response_header(r, "Cache-Control", "no-store");
-  }
+  /* The page loads nothing from elsewhere and runs no inline code. */
+  MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  if (!res->stream && !has_cache)
+    MHD_add_response_header(r, "Cache-Control", "no-store");
   return r;
 }
 

@@ -28,10 +28,16 @@
  *      proxy that checks names itself);
  *   2. the body cap: a body over max_body gives 413 payload_too_large;
  *   3. the router (404, 405 or the handler's response).
- * JSON responses get "X-Content-Type-Options: nosniff" and, unless the
- * handler set one, "Cache-Control: no-store". Nothing is printed: the
- * library's own error log is off.
+ * Every response, streams included, gets HTTP_CSP as its
+ * Content-Security-Policy, "X-Content-Type-Options: nosniff" and
+ * "Referrer-Policy: no-referrer"; all but streams get, unless the handler
+ * set one, "Cache-Control: no-store". Nothing is printed: the library's
+ * own error log is off.
  */
+#define HTTP_CSP                                                               \
+  "default-src 'self'; script-src 'self'; style-src 'self'; "                  \
+  "img-src 'self' data:; connect-src 'self'"
+
 struct http_config {
   const char *host; /* address or name to bind; NULL = "127.0.0.1" */
   unsigned port;    /* 0 = an ephemeral port (see http_server_port) */

@@ -5,6 +5,7 @@
 
 #include "core/civil.h"
 #include "report/api.h"
+#include "report/tools.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -628,7 +629,8 @@ static void session_calls(struct jsonw *w, const struct api_ctx *c,
   buf_release(&tmp);
 }
 
-int api_session(struct buf *out, const struct api_ctx *c, const char *id)
+int api_session(struct buf *out, const struct api_ctx *c, const char *id,
+                const struct tools *tools)
 {
   struct agg a;
   const struct agg_row *r;
@@ -661,6 +663,10 @@ int api_session(struct buf *out, const struct api_ctx *c, const char *id)
   }
   jsonw_arr_end(&w);
   session_calls(&w, c, sid, &a);
+  if (tools) {
+    jsonw_key(&w, "tools");
+    tools_json(&w, tools);
+  }
   jsonw_obj_end(&w);
   buf_addch(out, '\n');
   free(s);

@@ -52,11 +52,16 @@ void api_models(struct buf *out, const struct api_ctx *c);
 void api_projects(struct buf *out, const struct api_ctx *c);
 void api_sessions(struct buf *out, const struct api_ctx *c, enum api_sort sort,
                   int desc, size_t limit, size_t offset);
+struct tools;
+
 /*
- * One session's anatomy, without what only the local files hold (tools,
- * prompts). Returns 0, or -1 when no call has that session id (404).
+ * One session's anatomy. Of what only the local files hold, writes
+ * `tools` when tools is not NULL (the dashboard counts them; borrowed),
+ * and never turns[].prompt. Returns 0, or -1 when no call has that
+ * session id (404).
  */
-int api_session(struct buf *out, const struct api_ctx *c, const char *id);
+int api_session(struct buf *out, const struct api_ctx *c, const char *id,
+                const struct tools *tools);
 
 /* Without since/until: the 28 days up to today. */
 void api_heatmap(struct buf *out, const struct api_ctx *c);

@@ -47,6 +47,34 @@ test('the API answers as the CLI reports', { skip: !bin && 'TOKMETER not set' },
   assert.equal(daily.days.length, want.daily.length);
   const models = await (await fetch(srv.url + 'api/models')).json();
   assert.equal(models.models.length, cli(['models']).models.length);
+  // tools: the session's tool_use blocks, counted from its files.
+  const top = (await (await fetch(srv.url + 'api/sessions?limit=1')).json()).sessions[0];
+  const detail = await (await fetch(srv.url + 'api/sessions/' + encodeURIComponent(top.sessionId))).json();
+  const uses = new Map();
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === top.sessionId + '.jsonl' || p.includes(`/${top.sessionId}/subagents/`)) {
+        for (const l of readFileSync(p, 'utf8').split('\n')) {
+          let r;
+          try { r = JSON.parse(l); } catch { continue; }
+          if (r.type !== 'assistant' || !Array.isArray(r.message?.content)) continue;
+          for (const b of r.message.content) {
+            if (b.type === 'tool_use') uses.set(b.name, (uses.get(b.name) || 0) + 1);
+          }
+        }
+      }
+    }
+  };
+  walk(join(corpus, 'projects'));
+  assert.ok(uses.size > 0);
+  assert.deepEqual(Object.fromEntries(detail.tools.map((x) => [x.name, x.uses])),
+    Object.fromEntries(uses));
+  for (let i = 1; i < detail.tools.length; i++) {
+    const [a, b] = [detail.tools[i - 1], detail.tools[i]];
+    assert.ok(a.uses > b.uses || (a.uses === b.uses && a.name < b.name));
+  }
   const bad = await fetch(srv.url + 'api/daily?until=2026-99-01');
   assert.equal(bad.status, 400);
   assert.equal((await bad.json()).error.parameter, 'until');

@@ -208,6 +208,12 @@ static void test_routes_over_http(void **state)
   assert_string_equal(body.data, "hi");
   assert_non_null(strstr(head.data, "\r\nContent-Type: text/plain\r\n"));
   assert_non_null(strstr(head.data, "\r\nCache-Control: no-store\r\n"));
+  assert_non_null(strstr(head.data, "\r\nContent-Security-Policy: "
+                                    "default-src 'self'; script-src 'self'; "
+                                    "style-src 'self'; img-src 'self' data:; "
+                                    "connect-src 'self'\r\n"));
+  assert_non_null(strstr(head.data, "\r\nX-Content-Type-Options: nosniff\r\n"));
+  assert_non_null(strstr(head.data, "\r\nReferrer-Policy: no-referrer\r\n"));
   buf_reset(&head);
   buf_reset(&body);
 
@@ -222,6 +228,8 @@ static void test_routes_over_http(void **state)
   assert_string_equal(body.data, "{\"error\":{\"code\":\"not_found\","
                                  "\"message\":\"no route for '/missing'\"}}");
   assert_non_null(strstr(head.data, "\r\nContent-Type: application/json\r\n"));
+  assert_non_null(strstr(head.data, "\r\nContent-Security-Policy: "));
+  assert_non_null(strstr(head.data, "\r\nReferrer-Policy: no-referrer\r\n"));
   buf_reset(&head);
   buf_reset(&body);
 
@@ -442,6 +450,9 @@ static void test_sse_events_in_order(void **state)
   assert_int_equal(stream_until(fd, &raw, &body, ": ok\n\n", 3000), 1);
   assert_non_null(strstr(raw.data, "HTTP/1.1 200 OK\r\n"));
   assert_non_null(strstr(raw.data, "\r\nContent-Type: text/event-stream\r\n"));
+  assert_non_null(strstr(raw.data, "\r\nContent-Security-Policy: "));
+  assert_non_null(strstr(raw.data, "\r\nX-Content-Type-Options: nosniff\r\n"));
+  assert_non_null(strstr(raw.data, "\r\nReferrer-Policy: no-referrer\r\n"));
   assert_int_equal(sse_count(&f.hub), 1);
 
   assert_int_equal(sse_publish(&f.hub, "usage", "{\"n\":1}"), 0);

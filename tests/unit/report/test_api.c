@@ -11,6 +11,7 @@
 #include "core/civil.h"
 #include "evset.h"
 #include "report/api.h"
+#include "report/tools.h"
 #include "source/tzfile.h"
 
 static const struct call_spec calls[] = {
@@ -263,10 +264,11 @@ static void test_session_detail(void **state)
   struct fx f;
   struct buf b = BUF_INIT;
   json_t *j, *turns;
+  struct tools t;
 
   (void)state;
   fx_make(&f, "UTC");
-  assert_int_equal(api_session(&b, &f.c, "s1"), 0);
+  assert_int_equal(api_session(&b, &f.c, "s1", NULL), 0);
   j = parse(&b);
   turns = json_object_get(j, "turns");
   assert_int_equal(json_array_size(turns), 2);
@@ -279,9 +281,18 @@ static void test_session_detail(void **state)
   assert_string_equal(json_string_value(json_object_get(
                           json_object_get(j, "session"), "sessionId")),
                       "s1");
+  assert_null(json_object_get(j, "tools"));
   json_decref(j);
   buf_reset(&b);
-  assert_int_equal(api_session(&b, &f.c, "nope"), -1);
+  tools_init(&t);
+  assert_int_equal(api_session(&b, &f.c, "s1", &t), 0);
+  j = parse(&b);
+  assert_true(json_is_array(json_object_get(j, "tools")));
+  assert_int_equal(json_array_size(json_object_get(j, "tools")), 0);
+  json_decref(j);
+  tools_release(&t);
+  buf_reset(&b);
+  assert_int_equal(api_session(&b, &f.c, "nope", NULL), -1);
   assert_int_equal(b.len, 0);
   buf_release(&b);
   fx_free(&f);
