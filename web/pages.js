@@ -265,8 +265,11 @@
     ctx.root.append(section('Tokens per turn',
       el('p', { class: 'muted', text: 'One bar per API call, in time order.' }),
       ctx.chart(charts.stackedBar(labels, datasets, { label: 'tokens per turn' }), 'chart chart-turns')));
-    ctx.root.append(section('Tools used',
-      el('p', { class: 'muted placeholder', text: 'Not served yet: the API does not report tool calls.' })));
+    const tools = d.tools || [];
+    ctx.root.append(section('Tools used', tools.length
+      ? table([{ title: 'Tool' }, { title: 'Uses', num: true }],
+          tools.map((t) => [t.name, fmt.int(t.uses)]), {}, null, 'tools')
+      : el('p', { class: 'muted', text: 'No tool calls in this session.' })));
     paintSwatches(ctx.root);
   });
 

@@ -171,6 +171,12 @@ test('the sessions table sorts and opens a session with its chart', { skip }, as
   });
   assert.ok(chart.w > 0 && chart.h > 0, `canvas ${chart.w}x${chart.h}`);
   assert.ok(chart.bars > 0, 'a Chart instance with one bar per turn');
+  // The tools it called, as the API counts them.
+  const id = decodeURIComponent(page.url().split('#/sessions/')[1]);
+  const api = await (await fetch(`${srv.url}api/sessions/${encodeURIComponent(id)}`)).json();
+  const toolRows = await page.$$eval('table.tools tbody tr', (trs) => trs.length);
+  assert.ok(api.tools.length > 0, 'the session called tools');
+  assert.equal(toolRows, api.tools.length);
   await screenshot(page, 'session');
   assertNoConsoleErrors(page);
   await page.close();
