@@ -390,6 +390,8 @@ const tokmeter = (() => {
       if (data.summary) noteSummary(data.summary);
       scheduleRefresh();
     });
+    /* The server's data changed in a way a patch cannot follow. */
+    source.addEventListener('resync', () => scheduleRefresh());
   }
 
   /* Remembers the newest summary and tells the overview cards. */

@@ -518,7 +518,13 @@ static void reload(struct dash *d)
   before = newest(old);
   ncalls = old->scan.set.n;
   d->l = l;
-  if (l->scan.set.n != ncalls || newest(l) != before) {
+  if (l->cached && l->index.rebuilt != INDEX_REUSED &&
+      l->index.rebuilt != INDEX_CREATED) {
+    /* The data changed under the page in ways it cannot patch. */
+    sse_publish(&d->hub, "resync", "{\"reason\":\"index rebuilt\"}");
+  } else if (newest(l) < before || l->scan.set.n < ncalls) {
+    sse_publish(&d->hub, "resync", "{\"reason\":\"calls removed\"}");
+  } else if (l->scan.set.n != ncalls || newest(l) != before) {
     usage_event(d, before, &ev);
     sse_publish(&d->hub, "usage", ev.data);
   }

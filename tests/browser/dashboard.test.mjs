@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,4 +117,27 @@ test('the page loads clean and hears a new call', { skip: !bin && 'TOKMETER not 
   assert.ok(Date.now() - t0 <= 2000);
   await screenshot(page, 'dashboard-skeleton');
   assertNoConsoleErrors(page);
+});
+
+test('calls that vanish make the server ask pages to resync', { skip: !bin && 'TOKMETER not set' }, async (t) => {
+  const srv = await dashboard(t);
+  const ctl = new AbortController();
+  const res = await fetch(srv.url + 'api/usage/stream', { signal: ctl.signal });
+  const reader = res.body.getReader();
+  const dec = new TextDecoder();
+  // A transcript cut to its first line: its other calls are gone.
+  const proj = join(corpus, 'projects', readdirSync(join(corpus, 'projects'))[1]);
+  const file = join(proj, readdirSync(proj).find((f) => f.endsWith('.jsonl')));
+  const first = readFileSync(file, 'utf8').split('\n')[0];
+  writeFileSync(file, first + '\n');
+  let text = '';
+  const deadline = Date.now() + 3000;
+  while (!text.includes('event: resync') && Date.now() < deadline) {
+    const { value, done } = await Promise.race([reader.read(),
+      new Promise((ok) => setTimeout(() => ok({ value: undefined, done: false }), 500))]);
+    if (done) break;
+    if (value) text += dec.decode(value);
+  }
+  ctl.abort();
+  assert.match(text, /event: resync\ndata: \{"reason":"calls removed"\}/);
 });
