@@ -45,6 +45,41 @@ static void usage(FILE *f)
           load_options_help, RECENT_DAYS);
 }
 
+static int blocks_opt(void *ctx, int c, const char *arg, struct app *app)
+{
+  struct blocks_opts *bo = ctx;
+  char *end;
+
+  switch (c) {
+  case OPT_ACTIVE:
+    bo->active = 1;
+    return 0;
+  case OPT_RECENT:
+    bo->recent = 1;
+    return 0;
+  case 'l':
+  case OPT_TOKEN_LIMIT:
+    if (strcmp(arg, "max") != 0 && (strtoull(arg, &end, 10) == 0 || *end)) {
+      cmd_error(app,
+                "invalid --token-limit '%s' (expected a number or "
+                "'max')",
+                arg);
+      return -1;
+    }
+    bo->limit = arg;
+    return 0;
+  case OPT_SESSION_LENGTH:
+    bo->hours = strtod(arg, &end);
+    if (*end || !(bo->hours > 0 && bo->hours <= 24 * 7)) {
+      cmd_error(app, "invalid --session-length '%s' (hours, up to 168)", arg);
+      return -1;
+    }
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 static int parse_opts(int argc, char **argv, struct report_opts *ro,
                       struct blocks_opts *bo, struct app *app)
 {
@@ -55,58 +90,10 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
       {"token-limit", required_argument, NULL, OPT_TOKEN_LIMIT},
       {"session-length", required_argument, NULL, OPT_SESSION_LENGTH},
       {NULL, 0, NULL, 0}};
-  int c, r;
+  int r = report_parse(argc, argv, LOAD_SHORT_OPTS "l:", longopts, ro, app,
+                       blocks_opt, bo, usage);
 
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, LOAD_SHORT_OPTS "l:", longopts, NULL)) !=
-         -1) {
-    char *end;
-
-    if ((r = report_opt(ro, c, optarg, app)) < 0)
-      return -1;
-    if (r > 0)
-      continue;
-    switch (c) {
-    case 'h':
-      usage(app->out);
-      return 1;
-    case OPT_ACTIVE:
-      bo->active = 1;
-      break;
-    case OPT_RECENT:
-      bo->recent = 1;
-      break;
-    case 'l':
-    case OPT_TOKEN_LIMIT:
-      if (strcmp(optarg, "max") != 0 &&
-          (strtoull(optarg, &end, 10) == 0 || *end)) {
-        cmd_error(app,
-                  "invalid --token-limit '%s' (expected a number or "
-                  "'max')",
-                  optarg);
-        return -1;
-      }
-      bo->limit = optarg;
-      break;
-    case OPT_SESSION_LENGTH:
-      bo->hours = strtod(optarg, &end);
-      if (*end || !(bo->hours > 0 && bo->hours <= 24 * 7)) {
-        cmd_error(app, "invalid --session-length '%s' (hours, up to 168)",
-                  optarg);
-        return -1;
-      }
-      break;
-    default:
-      cmd_error(app, "unknown option '%s'", argv[optind - 1]);
-      return -1;
-    }
-  }
-  if (optind < argc) {
-    cmd_error(app, "unexpected argument '%s'", argv[optind]);
-    return -1;
-  }
-  return report_opts_finish(ro, app);
+  return r ? r : report_opts_finish(ro, app);
 }
 
 static void choose(const struct block_list *bl, const struct blocks_opts *bo,

@@ -93,6 +93,35 @@ static void usage(FILE *f)
           DEFAULT_PORT);
 }
 
+static int dash_opt(void *ctx, int c, const char *arg, struct app *app)
+{
+  struct dash_opts *o = ctx;
+  char *end;
+  long v;
+
+  switch (c) {
+  case OPT_PORT:
+    v = strtol(arg, &end, 10);
+    if (*end || end == arg || v < 0 || v > 65535) {
+      cmd_error(app, "invalid --port '%s' (expected 0 to 65535)", arg);
+      return -1;
+    }
+    o->port = (unsigned)v;
+    return 0;
+  case OPT_HOST:
+    o->host = arg;
+    return 0;
+  case OPT_NO_OPEN:
+    o->no_open = 1;
+    return 0;
+  case OPT_DEMO:
+    o->demo = 1;
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 static int parse_opts(int argc, char **argv, struct report_opts *ro,
                       struct dash_opts *o, struct app *app)
 {
@@ -103,50 +132,10 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
       {"no-open", no_argument, NULL, OPT_NO_OPEN},
       {"demo", no_argument, NULL, OPT_DEMO},
       {NULL, 0, NULL, 0}};
-  int c, r;
+  int r = report_parse(argc, argv, LOAD_SHORT_OPTS, longopts, ro, app, dash_opt,
+                       o, usage);
 
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, LOAD_SHORT_OPTS, longopts, NULL)) != -1) {
-    char *end;
-    long v;
-
-    if (c == 'h') {
-      usage(app->out);
-      return 1;
-    }
-    if ((r = report_opt(ro, c, optarg, app)) < 0)
-      return -1;
-    if (r > 0)
-      continue;
-    switch (c) {
-    case OPT_PORT:
-      v = strtol(optarg, &end, 10);
-      if (*end || end == optarg || v < 0 || v > 65535) {
-        cmd_error(app, "invalid --port '%s' (expected 0 to 65535)", optarg);
-        return -1;
-      }
-      o->port = (unsigned)v;
-      break;
-    case OPT_HOST:
-      o->host = optarg;
-      break;
-    case OPT_NO_OPEN:
-      o->no_open = 1;
-      break;
-    case OPT_DEMO:
-      o->demo = 1;
-      break;
-    default:
-      cmd_error(app, "unknown option '%s'", argv[optind - 1]);
-      return -1;
-    }
-  }
-  if (optind < argc) {
-    cmd_error(app, "unexpected argument '%s'", argv[optind]);
-    return -1;
-  }
-  return report_opts_finish(ro, app) ? -1 : 0;
+  return r ? r : (report_opts_finish(ro, app) ? -1 : 0);
 }
 
 /* The request's parameters as an api_ctx over the current data. On a

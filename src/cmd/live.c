@@ -141,6 +141,35 @@ static int check_unused(const struct report_opts *ro, struct app *app)
   return -1;
 }
 
+static int live_opt(void *ctx, int c, const char *arg, struct app *app)
+{
+  struct live_opts *lo = ctx;
+  char *end;
+  double s;
+
+  switch (c) {
+  case 'l':
+  case OPT_TOKEN_LIMIT:
+    if (check_limit(arg, app))
+      return -1;
+    lo->limit = arg;
+    return 0;
+  case OPT_INTERVAL:
+    s = strtod(arg, &end);
+    if (*end || end == arg || !(s >= 0.1 && s <= 3600)) {
+      cmd_error(app, "invalid --interval '%s' (seconds, 0.1 to 3600)", arg);
+      return -1;
+    }
+    lo->interval_ms = (int64_t)llround(s * 1000);
+    return 0;
+  case OPT_ONCE:
+    lo->once = 1;
+    return 0;
+  default:
+    return 1;
+  }
+}
+
 static int parse_opts(int argc, char **argv, struct report_opts *ro,
                       struct live_opts *lo, struct app *app)
 {
@@ -150,50 +179,11 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
       {"interval", required_argument, NULL, OPT_INTERVAL},
       {"once", no_argument, NULL, OPT_ONCE},
       {NULL, 0, NULL, 0}};
-  int c, r;
+  int r = report_parse(argc, argv, LOAD_SHORT_OPTS "l:", longopts, ro, app,
+                       live_opt, lo, usage);
 
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, LOAD_SHORT_OPTS "l:", longopts, NULL)) !=
-         -1) {
-    char *end;
-    double s;
-
-    if ((r = report_opt(ro, c, optarg, app)) < 0)
-      return -1;
-    if (r > 0)
-      continue;
-    switch (c) {
-    case 'h':
-      usage(app->out);
-      return 1;
-    case 'l':
-    case OPT_TOKEN_LIMIT:
-      if (check_limit(optarg, app))
-        return -1;
-      lo->limit = optarg;
-      break;
-    case OPT_INTERVAL:
-      s = strtod(optarg, &end);
-      if (*end || end == optarg || !(s >= 0.1 && s <= 3600)) {
-        cmd_error(app, "invalid --interval '%s' (seconds, 0.1 to 3600)",
-                  optarg);
-        return -1;
-      }
-      lo->interval_ms = (int64_t)llround(s * 1000);
-      break;
-    case OPT_ONCE:
-      lo->once = 1;
-      break;
-    default:
-      cmd_error(app, "unknown option '%s'", argv[optind - 1]);
-      return -1;
-    }
-  }
-  if (optind < argc) {
-    cmd_error(app, "unexpected argument '%s'", argv[optind]);
-    return -1;
-  }
+  if (r)
+    return r;
   if (check_unused(ro, app))
     return -1;
   return report_opts_finish(ro, app);

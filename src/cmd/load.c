@@ -150,6 +150,38 @@ int report_opt(struct report_opts *ro, int c, const char *arg, struct app *app)
   }
 }
 
+int report_parse(int argc, char **argv, const char *shortopts,
+                 const struct option *longopts, struct report_opts *ro,
+                 struct app *app, load_own_opt own, void *ctx,
+                 void (*help)(FILE *))
+{
+  int c, r;
+
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+    if (c == 'h') {
+      help(app->out);
+      return 1;
+    }
+    if ((r = report_opt(ro, c, optarg, app)) < 0)
+      return -1;
+    if (r > 0)
+      continue;
+    if ((r = own(ctx, c, optarg, app)) < 0)
+      return -1;
+    if (r > 0) {
+      cmd_error(app, "unknown option '%s'", argv[optind - 1]);
+      return -1;
+    }
+  }
+  if (optind < argc) {
+    cmd_error(app, "unexpected argument '%s'", argv[optind]);
+    return -1;
+  }
+  return 0;
+}
+
 int report_opts_finish(struct report_opts *ro, struct app *app)
 {
   if (ro->since_day != INT64_MIN && ro->until_day != INT64_MAX &&

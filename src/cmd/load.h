@@ -102,6 +102,25 @@ int report_opt(struct report_opts *ro, int c, const char *arg, struct app *app);
 int report_opts_finish(struct report_opts *ro, struct app *app);
 
 /*
+ * A command's own option: 0 when it took c, -1 after printing a usage
+ * error, 1 when c is not one of its options.
+ */
+typedef int (*load_own_opt)(void *ctx, int c, const char *arg, struct app *app);
+
+/*
+ * The option loop of a command built on the shared options: shortopts and
+ * longopts hold the shared ones (LOAD_SHORT_OPTS, LOAD_LONG_OPTS) and the
+ * command's. report_opt() takes the shared options and own the others;
+ * -h/--help prints help on stdout and returns 1; an unknown option or an
+ * argument left over prints a usage error and returns -1; else 0, and
+ * report_opts_finish() is left to the caller.
+ */
+int report_parse(int argc, char **argv, const char *shortopts,
+                 const struct option *longopts, struct report_opts *ro,
+                 struct app *app, load_own_opt own, void *ctx,
+                 void (*help)(FILE *));
+
+/*
  * Loads everything a report needs. Prints warnings (unreadable files,
  * skipped lines) on stderr and a progress bar on a terminal. Returns an
  * exit code: EXIT_OK, or EXIT_ERROR / EXIT_USAGE after printing why.
