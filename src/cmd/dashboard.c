@@ -63,6 +63,7 @@ struct dash {
   pthread_mutex_t rc_lock;
   struct rcache rc;
   int demo;
+  int pinned; /* TOKMETER_NOW stops the clock (tests) */
   volatile int stop;
 };
 
@@ -138,13 +139,42 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
   return r ? r : (report_opts_finish(ro, app) ? -1 : 0);
 }
 
+/* Now: the real clock, unless TOKMETER_NOW pinned it (tests). */
+static int64_t dash_now(const struct dash *d)
+{
+  struct timespec ts;
+
+  if (d->pinned)
+    return d->app->now_ms;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An api_ctx over the current data, with no parameters. */
+static void ctx_base(const struct dash *d, struct api_ctx *c)
+{
+  struct loaded *l = d->l;
+
+  memset(c, 0, sizeof(*c));
+  c->set = &l->scan.set;
+  c->pm = &l->projects;
+  c->pricer = &l->pricer;
+  c->tz = &l->tz;
+  c->tz_name = l->tz.name;
+  c->since_day = INT64_MIN;
+  c->until_day = INT64_MAX;
+  c->now_ms = dash_now(d);
+  c->deleted_files = l->cached ? l->index.files_gone : 0;
+  c->deleted_calls = l->cached ? l->index.events_gone : 0;
+}
+
 /* The request's parameters as an api_ctx over the current data. On a
  * bad parameter, fills res with the 400 and returns -1. */
 static int ctx_of(struct dash *d, const struct http_request *req,
                   struct http_params *p, struct api_ctx *c,
                   struct http_response *res)
 {
-  struct loaded *l = d->l;
+  const struct project_map *pm = &d->l->projects;
   const char *bad = NULL;
   struct err e = ERR_INIT;
 
@@ -153,32 +183,21 @@ static int ctx_of(struct dash *d, const struct http_request *req,
     http_param_fail(res, bad ? bad : "?", &e);
     return -1;
   }
-  memset(c, 0, sizeof(*c));
-  c->set = &l->scan.set;
-  c->pm = &l->projects;
-  c->pricer = &l->pricer;
-  c->tz = p->has_tz ? &p->tz : &l->tz;
-  c->tz_name = p->has_tz ? http_request_query(req, "tz") : l->tz.name;
-  c->since_day = p->has_since ? p->since : INT64_MIN;
-  c->until_day = p->has_until ? p->until : INT64_MAX;
+  ctx_base(d, c);
+  if (p->has_tz) {
+    c->tz = &p->tz;
+    c->tz_name = http_request_query(req, "tz");
+  }
+  if (p->has_since)
+    c->since_day = p->since;
+  if (p->has_until)
+    c->until_day = p->until;
   if (p->has_project) {
-    c->project =
-        strtab_find(&l->projects.names, p->project, strlen(p->project));
+    c->project = strtab_find(&pm->names, p->project, strlen(p->project));
     if (!c->project)
       c->project = UINT32_MAX; /* matches nothing */
   }
   c->model = p->has_model ? p->model : NULL;
-  c->now_ms = d->app->now_ms + 0;
-  {
-    struct timespec ts;
-
-    /* A running server's "now" moves; TOKMETER_NOW only starts it. */
-    clock_gettime(CLOCK_REALTIME, &ts);
-    if (!getenv("TOKMETER_NOW"))
-      c->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-  }
-  c->deleted_files = l->cached ? l->index.files_gone : 0;
-  c->deleted_calls = l->cached ? l->index.events_gone : 0;
   return 0;
 }
 
@@ -424,17 +443,13 @@ static void asset_route(void *arg, const struct http_request *req,
   buf_add(&res->body, a->data, a->len);
 }
 
-/* The `usage` event: the calls newer than `since_ms`, and today's sums. */
+/* The `usage` event: the calls newer than `since_ms`, and the summary
+ * the page redraws its cards from. */
 static void usage_event(struct dash *d, int64_t since_ms, struct buf *out)
 {
-  const struct loaded *l = d->l;
-  const struct dedup *set = &l->scan.set;
-  struct http_request req;
-  struct http_response res;
-  struct http_params p;
+  const struct dedup *set = &d->l->scan.set;
   struct api_ctx c;
   struct jsonw w;
-  struct buf sum = BUF_INIT;
   size_t i, first = set->n, k = 0;
   char iso[32];
 
@@ -442,10 +457,6 @@ static void usage_event(struct dash *d, int64_t since_ms, struct buf *out)
     first--;
   if (set->n - first > NEW_CALLS_MAX)
     first = set->n - NEW_CALLS_MAX;
-  http_request_init(&req, "GET", "/api/usage/stream");
-  http_response_init(&res);
-  if (!ctx_of(d, &req, &p, &c, &res))
-    api_summary(&sum, &c);
   jsonw_init(&w, out, 0);
   jsonw_obj_begin(&w);
   jsonw_key(&w, "calls");
@@ -466,20 +477,10 @@ static void usage_event(struct dash *d, int64_t since_ms, struct buf *out)
   jsonw_arr_end(&w);
   jsonw_key(&w, "newCalls");
   jsonw_uint(&w, k);
+  ctx_base(d, &c);
+  jsonw_key(&w, "summary");
+  api_summary_value(&w, &c);
   jsonw_obj_end(&w);
-  /* The summary rides along: the page redraws its cards from it. */
-  if (sum.len && out->len && out->data[out->len - 1] == '}') {
-    buf_setlen(out, out->len - 1);
-    buf_adds(out, ",\"summary\":");
-    while (sum.len && (sum.data[sum.len - 1] == '\n'))
-      buf_setlen(&sum, sum.len - 1);
-    buf_add(out, sum.data, sum.len);
-    buf_addch(out, '}');
-  }
-  buf_release(&sum);
-  http_params_release(&p);
-  http_response_release(&res);
-  http_request_release(&req);
 }
 
 static int64_t newest(const struct loaded *l)
@@ -749,6 +750,7 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
   d.ro = &ro;
   d.app = app;
   d.demo = o.demo;
+  d.pinned = getenv("TOKMETER_NOW") != NULL;
   d.quiet = *app;
   d.quiet.err = fopen("/dev/null", "w");
   d.quiet.err_tty = 0;

@@ -175,47 +175,53 @@ static double cache_savings(const struct api_ctx *c)
   return saved;
 }
 
-void api_summary(struct buf *out, const struct api_ctx *c)
+void api_summary_value(struct jsonw *w, const struct api_ctx *c)
 {
   int64_t today = tz_local_day(c->tz, c->now_ms), y, newest = 0;
   unsigned m, d, wd = civil_weekday(today);
-  struct jsonw w;
   struct usage r;
   uint64_t ctx;
 
   civil_ymd_from_days(today, &y, &m, &d);
-  jsonw_init(&w, out, 2);
-  jsonw_obj_begin(&w);
-  jsonw_key(&w, "timezone");
-  jsonw_strz(&w, c->tz_name ? c->tz_name : "UTC");
-  time_json(&w, "generatedAt", c->now_ms);
+  jsonw_obj_begin(w);
+  jsonw_key(w, "timezone");
+  jsonw_strz(w, c->tz_name ? c->tz_name : "UTC");
+  time_json(w, "generatedAt", c->now_ms);
   if (c->set->n)
     newest = c->set->ev[c->set->n - 1].ts_ms;
   if (c->set->n)
-    time_json(&w, "dataAsOf", newest);
+    time_json(w, "dataAsOf", newest);
   else {
-    jsonw_key(&w, "dataAsOf");
-    jsonw_null(&w);
+    jsonw_key(w, "dataAsOf");
+    jsonw_null(w);
   }
-  period_json(&w, "today", c, today, today);
+  period_json(w, "today", c, today, today);
   /* Weeks start on Monday here: civil_weekday() counts from Sunday. */
-  period_json(&w, "thisWeek", c, today - (wd + 6) % 7, today);
-  period_json(&w, "thisMonth", c, civil_days_from_ymd(y, m, 1), today);
-  period_json(&w, "range", c, c->since_day, c->until_day);
+  period_json(w, "thisWeek", c, today - (wd + 6) % 7, today);
+  period_json(w, "thisMonth", c, civil_days_from_ymd(y, m, 1), today);
+  period_json(w, "range", c, c->since_day, c->until_day);
   period(c, c->since_day, c->until_day, &r);
   ctx = r.tok.input + tokens_cache_write(&r.tok) + r.tok.cache_read;
-  jsonw_key(&w, "cacheHitRate");
-  jsonw_double(&w, ctx ? (double)r.tok.cache_read / (double)ctx : 0);
-  jsonw_key(&w, "cacheSavings");
-  jsonw_double(&w, cache_savings(c));
-  jsonw_key(&w, "deletedTranscripts");
-  jsonw_obj_begin(&w);
-  jsonw_key(&w, "files");
-  jsonw_uint(&w, c->deleted_files);
-  jsonw_key(&w, "calls");
-  jsonw_uint(&w, c->deleted_calls);
-  jsonw_obj_end(&w);
-  jsonw_obj_end(&w);
+  jsonw_key(w, "cacheHitRate");
+  jsonw_double(w, ctx ? (double)r.tok.cache_read / (double)ctx : 0);
+  jsonw_key(w, "cacheSavings");
+  jsonw_double(w, cache_savings(c));
+  jsonw_key(w, "deletedTranscripts");
+  jsonw_obj_begin(w);
+  jsonw_key(w, "files");
+  jsonw_uint(w, c->deleted_files);
+  jsonw_key(w, "calls");
+  jsonw_uint(w, c->deleted_calls);
+  jsonw_obj_end(w);
+  jsonw_obj_end(w);
+}
+
+void api_summary(struct buf *out, const struct api_ctx *c)
+{
+  struct jsonw w;
+
+  jsonw_init(&w, out, 2);
+  api_summary_value(&w, c);
   buf_addch(out, '\n');
 }
 
