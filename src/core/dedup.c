@@ -323,6 +323,25 @@ static void copy_run(const struct event *base, size_t from, size_t to,
   }
 }
 
+/* Writes base[0..nb) less drop[] (ascending) and x[0..live), both in
+ * time order, to out from *k: runs of base between x's places. */
+static void merge_runs(const struct event *base, size_t nb,
+                       const uint32_t *drop, size_t ndrop,
+                       const struct event *x, size_t live, struct event *out,
+                       size_t *k, struct strtab *st)
+{
+  size_t i, at = 0, di = 0;
+
+  for (i = 0; i < live; i++) {
+    size_t to = after(base, nb, &x[i], st);
+
+    copy_run(base, at, to, drop, ndrop, &di, out, k);
+    out[(*k)++] = x[i];
+    at = to;
+  }
+  copy_run(base, at, nb, drop, ndrop, &di, out, k);
+}
+
 /*
  * The merge within d->ev's room: everything before the first dropped
  * event or new copy's place stays where it is; the rest is set aside and
@@ -331,7 +350,7 @@ static void copy_run(const struct event *base, size_t from, size_t to,
 static void merge_in_place(struct dedup *d, const struct event *x, size_t live,
                            const uint32_t *drop, size_t ndrop)
 {
-  size_t p = d->n, i, at = 0, di = 0, k, ntail;
+  size_t p = d->n, i, k, ntail;
   struct event *tail;
   uint32_t *tdrop;
 
@@ -351,14 +370,7 @@ static void merge_in_place(struct dedup *d, const struct event *x, size_t live,
   for (i = 0; i < ndrop; i++)
     tdrop[i] = drop[i] - (uint32_t)p; /* drops are all at or after p */
   k = p;
-  for (i = 0; i < live; i++) {
-    size_t to = after(tail, ntail, &x[i], &d->strs);
-
-    copy_run(tail, at, to, tdrop, ndrop, &di, d->ev, &k);
-    d->ev[k++] = x[i];
-    at = to;
-  }
-  copy_run(tail, at, ntail, tdrop, ndrop, &di, d->ev, &k);
+  merge_runs(tail, ntail, tdrop, ndrop, x, live, d->ev, &k, &d->strs);
   d->n = k;
   free(tdrop);
   free(tail);
@@ -423,7 +435,7 @@ void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
   uint64_t *side, *nonside;
   uint8_t *dead, *side_hit;
   uint32_t *drop;
-  size_t nx, nside, nnon, ndrop, i, live = 0, at = 0, di = 0, k = 0;
+  size_t nx, nside, nnon, ndrop, i, live = 0, k = 0;
 
   if (!n)
     return;
@@ -460,14 +472,7 @@ void dedup_overlay(struct dedup *d, const struct event *extra, size_t n)
   } else {
     /* One copy: runs of the set between the new copies' places. */
     merged = xmalloc((d->n - ndrop + live + 1) * sizeof(*merged));
-    for (i = 0; i < live; i++) {
-      size_t to = after(d->ev, d->n, &x[i], &d->strs);
-
-      copy_run(d->ev, at, to, drop, ndrop, &di, merged, &k);
-      merged[k++] = x[i];
-      at = to;
-    }
-    copy_run(d->ev, at, d->n, drop, ndrop, &di, merged, &k);
+    merge_runs(d->ev, d->n, drop, ndrop, x, live, merged, &k, &d->strs);
     if (!d->ev_borrowed)
       free(d->ev);
     d->ev_borrowed = 0;
