@@ -73,24 +73,6 @@ static int grew_only(const struct source_file *f, const struct idx_file *rec)
   return !scan_tail_check(f->path, rec->end, &c) && c == rec->check;
 }
 
-static const struct discover_dir *find_dir(const struct ix *x, const char *path)
-{
-  size_t lo = 0, hi = x->ndirs;
-
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(x->dirs[mid].path, path);
-
-    if (!c)
-      return &x->dirs[mid];
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return NULL;
-}
-
 /*
  * Compares what is on disk with the index. Files that vanished are
  * marked gone in x (their copies stay); p says what to read.
@@ -136,7 +118,7 @@ static void plan_make(struct ix *x, const struct discover *d, struct plan *p)
 
     if (!w->listed)
       continue;
-    m = find_dir(x, w->path);
+    m = discover_dir_find(x->dirs, x->ndirs, w->path);
     if (!m || m->dev != w->dev || m->ino != w->ino ||
         m->mtime_ns != w->mtime_ns || m->names_len != w->names_len ||
         memcmp(m->names, w->names, w->names_len) != 0) {

@@ -300,17 +300,17 @@ static int racy(const struct stat *st)
   return now.tv_sec - st->st_mtim.tv_sec < 3;
 }
 
-static const struct discover_dir *memo_find(const struct walk_shared *sh,
-                                            const char *path)
+const struct discover_dir *discover_dir_find(const struct discover_dir *v,
+                                             size_t n, const char *path)
 {
-  size_t lo = 0, hi = sh->nmemo;
+  size_t lo = 0, hi = n;
 
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp(sh->memo[mid].path, path);
+    int c = strcmp(v[mid].path, path);
 
     if (!c)
-      return &sh->memo[mid];
+      return &v[mid];
     if (c < 0)
       lo = mid + 1;
     else
@@ -323,7 +323,8 @@ static const struct discover_dir *memo_find(const struct walk_shared *sh,
 static int from_memo(struct walker *w, const struct walk_task *t,
                      struct walk_task **subs, size_t *nsubs, size_t *cap)
 {
-  const struct discover_dir *m = memo_find(w->sh, t->path);
+  const struct discover_dir *m =
+      discover_dir_find(w->sh->memo, w->sh->nmemo, t->path);
   struct buf path = BUF_INIT;
   struct stat st;
   size_t at;

@@ -81,6 +81,10 @@ void discover_release(struct discover *d);
 int discover_roots(struct discover *d, const struct discover_env *env,
                    struct err *e);
 
+/* The record of path in v[0..n), sorted by path (strcmp), or NULL. */
+const struct discover_dir *discover_dir_find(const struct discover_dir *v,
+                                             size_t n, const char *path);
+
 /* Forgets what discover_files() found (files, directories, warnings),
  * keeping the roots, so that it can walk again. */
 void discover_forget(struct discover *d);
