@@ -3,24 +3,24 @@
 # Idempotent: prints nothing but a one-line summary when all are present.
 #   scripts/install-deps.sh          build + test packages
 #   scripts/install-deps.sh --fuzz   also clang and its libFuzzer runtime
-#   scripts/install-deps.sh --bench  also node/npm, GNU time and libsqlite3-dev
-#                                    (benchmarks; bench/sqlite-probe.sh)
+#   scripts/install-deps.sh --bench  also node/npm and GNU time (benchmarks)
 #   scripts/install-deps.sh --browser  also chromium and node/npm (the
 #                                    browser tests, tests/browser/run.sh)
 set -eu
 
 # build: compiler, cmake, pkg-config; libraries: jansson (JSON),
-# libmicrohttpd (dashboard and team server), cmocka (unit tests); tzdata
+# libmicrohttpd (dashboard and team server), libsqlite3 (the store),
+# cmocka (unit tests); tzdata
 # (IANA zones for --timezone); git (tests make repos);
 # tmux (the live monitor's end-to-end test drives a terminal with it);
 # libjs-chart.js (Chart.js, embedded into the binary for the dashboard).
 pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libmicrohttpd-dev
-  libcmocka-dev tzdata git tmux libjs-chart.js"
+  libsqlite3-dev libcmocka-dev tzdata git tmux libjs-chart.js"
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
   --bench)
-    pkgs="$pkgs time libsqlite3-dev"
+    pkgs="$pkgs time"
     # Node.js may come from elsewhere with npm bundled: commands decide.
     command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"

@@ -48,6 +48,10 @@ int cmd_statusline(int argc, char **argv, struct app *app);
  */
 int cmd_write_out(struct app *app, const char *data, size_t len);
 
+/* Removes path and everything under it (no symlink followed); -1 with
+ * errno set on failure. */
+int cmd_remove_tree(const char *path);
+
 /* Prints "tokmeter: <msg>" on stderr (cmd/ and main.c only). */
 void cmd_error(struct app *app, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

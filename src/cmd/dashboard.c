@@ -27,6 +27,9 @@
 #include "source/records.h"
 #include "source/tzfile.h"
 #include "source/watch.h"
+#include "store/store.h"
+#include "store/sync.h"
+#include "store/view.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -47,13 +50,19 @@ struct dash_opts {
 };
 
 /*
- * The data every handler reads. Handlers run on the server's threads
- * and hold the read lock while they build an answer; the reader thread
- * loads new data beside the old and swaps it in under the write lock.
+ * The data every handler reads. The reader thread loads the transcripts
+ * through the index, writes what changed into the store, and brings the
+ * view of the store that the API answers from up to date (store/sync.h).
+ * Handlers run on the server's threads and hold the read lock while they
+ * build an answer; the reader thread changes the view, the pricer and l
+ * only under the write lock.
  */
 struct dash {
   pthread_rwlock_t lock;
-  struct loaded *l; /* current */
+  struct loaded *l; /* current: files, zone, prices, index statistics */
+  struct store *store;
+  struct store_view view; /* the calls the API reads */
+  struct pricer pricer;   /* over view.set's models and l's prices */
   struct report_opts *ro;
   struct app *app;
   struct app quiet; /* for reloads: warnings go nowhere */
@@ -151,14 +160,14 @@ static int64_t dash_now(const struct dash *d)
 }
 
 /* An api_ctx over the current data, with no parameters. */
-static void ctx_base(const struct dash *d, struct api_ctx *c)
+static void ctx_base(struct dash *d, struct api_ctx *c)
 {
   struct loaded *l = d->l;
 
   memset(c, 0, sizeof(*c));
-  c->set = &l->scan.set;
-  c->pm = &l->projects;
-  c->pricer = &l->pricer;
+  c->set = &d->view.set;
+  c->pm = &d->view.pm;
+  c->pricer = &d->pricer;
   c->tz = &l->tz;
   c->tz_name = l->tz.name;
   c->since_day = INT64_MIN;
@@ -174,7 +183,7 @@ static int ctx_of(struct dash *d, const struct http_request *req,
                   struct http_params *p, struct api_ctx *c,
                   struct http_response *res)
 {
-  const struct project_map *pm = &d->l->projects;
+  const struct project_map *pm = &d->view.pm;
   const char *bad = NULL;
   struct err e = ERR_INIT;
 
@@ -447,7 +456,7 @@ static void asset_route(void *arg, const struct http_request *req,
  * the page redraws its cards from. */
 static void usage_event(struct dash *d, int64_t since_ms, struct buf *out)
 {
-  const struct dedup *set = &d->l->scan.set;
+  const struct dedup *set = &d->view.set;
   struct api_ctx c;
   struct jsonw w;
   size_t i, first = set->n, k = 0;
@@ -483,45 +492,74 @@ static void usage_event(struct dash *d, int64_t since_ms, struct buf *out)
   jsonw_obj_end(&w);
 }
 
-static int64_t newest(const struct loaded *l)
+static int64_t newest(const struct dedup *s)
 {
-  const struct dedup *s = &l->scan.set;
-
   return s->n ? s->ev[s->n - 1].ts_ms : INT64_MIN;
 }
 
-/* Loads anew and swaps it in; publishes what is new. */
+/* Prices the view's calls with l's table; lookups done now, so that the
+ * handlers only read the pricer. Under the write lock. */
+static void reprice(struct dash *d)
+{
+  pricer_release(&d->pricer);
+  pricer_init(&d->pricer, d->ro->mode, &d->l->prices, &d->view.set.strs);
+  pricer_warm(&d->pricer, d->view.set.ev, d->view.set.n);
+}
+
+/* Feeds l's calls into the store (outside the lock: only this thread
+ * writes), then swaps l in and brings the view up to date under the
+ * write lock; publishes what is new. -1 when the store failed. */
+static int feed(struct dash *d, struct loaded *l, struct err *e)
+{
+  struct store_sync_stats st;
+  struct buf ev = BUF_INIT;
+  struct loaded *old;
+  int64_t before;
+  int r;
+
+  if (store_sync(d->store, &d->view, &l->scan.set, &l->projects, &st, e))
+    return -1;
+  pthread_rwlock_wrlock(&d->lock);
+  old = d->l;
+  before = newest(&d->view.set);
+  d->l = l;
+  r = store_sync_view(d->store, &d->view, &st, e);
+  reprice(d);
+  if (st.reload || r)
+    /* Calls changed or went away under the page: it cannot patch that. */
+    sse_publish(&d->hub, "resync",
+                st.removed ? "{\"reason\":\"calls removed\"}"
+                           : "{\"reason\":\"calls rewritten\"}");
+  else if (st.added || st.better) {
+    usage_event(d, before, &ev);
+    sse_publish(&d->hub, "usage", ev.data);
+  }
+  pthread_rwlock_unlock(&d->lock);
+  if (old && old != l) {
+    load_release(old);
+    free(old);
+  }
+  buf_release(&ev);
+  return r ? -1 : 0;
+}
+
+/* Loads anew through the index and feeds it in. */
 static void reload(struct dash *d)
 {
-  struct loaded *l = xcalloc(1, sizeof(*l)), *old;
-  struct buf ev = BUF_INIT;
-  int64_t before;
-  size_t ncalls;
+  struct loaded *l = xcalloc(1, sizeof(*l));
+  struct err e = ERR_INIT;
 
   if (load_all(l, d->ro, &d->quiet) != EXIT_OK) {
     load_release(l);
     free(l);
     return;
   }
-  pthread_rwlock_wrlock(&d->lock);
-  old = d->l;
-  before = newest(old);
-  ncalls = old->scan.set.n;
-  d->l = l;
-  if (l->cached && l->index.rebuilt != INDEX_REUSED &&
-      l->index.rebuilt != INDEX_CREATED) {
-    /* The data changed under the page in ways it cannot patch. */
-    sse_publish(&d->hub, "resync", "{\"reason\":\"index rebuilt\"}");
-  } else if (newest(l) < before || l->scan.set.n < ncalls) {
-    sse_publish(&d->hub, "resync", "{\"reason\":\"calls removed\"}");
-  } else if (l->scan.set.n != ncalls || newest(l) != before) {
-    usage_event(d, before, &ev);
-    sse_publish(&d->hub, "usage", ev.data);
+  if (feed(d, l, &e) && d->l != l) {
+    load_release(l);
+    free(l);
   }
-  pthread_rwlock_unlock(&d->lock);
-  load_release(old);
-  free(old);
-  buf_release(&ev);
+  if (e.code)
+    cmd_warning(d->app, "%s", e.msg);
 }
 
 static int64_t mono_ms(void)
@@ -642,8 +680,45 @@ static int make_demo(struct app *app, char *dir, const char *tz_name)
   return r;
 }
 
+/*
+ * Opens the store beside the index (same name, ".db"), or in memory when
+ * there is no index (--no-cache, --demo) or the file cannot be used: it
+ * holds nothing the index does not, so the dashboard still works. Then
+ * feeds it what load_all() read.
+ */
+static int open_store(struct dash *d, struct app *app)
+{
+  struct buf path = BUF_INIT;
+  struct err e = ERR_INIT;
+  const struct buf *ip = &d->l->index.path;
+
+  if (d->l->cached && ip->len > 4 && !d->demo) {
+    buf_add(&path, ip->data, ip->len - 4);
+    buf_adds(&path, ".db");
+  } else {
+    buf_adds(&path, ":memory:");
+  }
+  if (store_open(&d->store, path.data, &e)) {
+    cmd_warning(app, "%s; keeping the dashboard's store in memory", e.msg);
+    e.code = 0;
+    if (store_open(&d->store, ":memory:", &e))
+      goto fail;
+  }
+  if (store_view_load(&d->view, d->store, &e) || feed(d, d->l, &e))
+    goto fail;
+  buf_release(&path);
+  return EXIT_OK;
+fail:
+  cmd_error(app, "%s", e.msg);
+  buf_release(&path);
+  return EXIT_ERROR;
+}
+
 static void dash_release(struct dash *d)
 {
+  store_close(d->store);
+  store_view_release(&d->view);
+  pricer_release(&d->pricer);
   if (d->l) {
     load_release(d->l);
     free(d->l);
@@ -742,8 +817,10 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
     ro.dirs = xrealloc(ro.dirs, sizeof(*ro.dirs));
     ro.dirs[0] = demo_dir;
     ro.ndirs = 1;
+    ro.no_cache = 1; /* the corpus goes away with the dashboard */
   }
   memset(&d, 0, sizeof(d));
+  store_view_init(&d.view);
   pthread_rwlock_init(&d.lock, NULL);
   pthread_mutex_init(&d.rc_lock, NULL);
   rcache_init(&d.rc);
@@ -760,8 +837,12 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
   d.l = xcalloc(1, sizeof(*d.l));
   r = load_all(d.l, &ro, app);
   if (r == EXIT_OK)
+    r = open_store(&d, app);
+  if (r == EXIT_OK)
     r = serve(&d, &o, app);
   dash_release(&d);
+  if (o.demo)
+    cmd_remove_tree(demo_dir);
   report_opts_release(&ro);
   return r;
 }

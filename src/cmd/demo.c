@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,15 +179,6 @@ static int dir_state(const char *dir, int *state)
   return 0;
 }
 
-static int remove_one(const char *path, const struct stat *sb, int flag,
-                      struct FTW *ftw)
-{
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 /* Empties DIR/projects of a previous corpus so no stale file survives. */
 static int clean_previous(struct app *app, const char *out)
 {
@@ -197,8 +187,7 @@ static int clean_previous(struct app *app, const char *out)
   int rc = 0;
 
   buf_addf(&p, "%s/projects", out);
-  if (!lstat(p.data, &sb) &&
-      nftw(p.data, remove_one, 16, FTW_DEPTH | FTW_PHYS)) {
+  if (!lstat(p.data, &sb) && cmd_remove_tree(p.data)) {
     cmd_error(app, "cannot remove the previous corpus in '%s': %s", p.data,
               strerror(errno));
     rc = -1;

@@ -1,6 +1,7 @@
 /* Messages shared by the subcommands. */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,4 +44,18 @@ void cmd_warning(struct app *app, const char *fmt, ...)
   va_start(ap, fmt);
   vmsg(app, "warning: ", fmt, ap);
   va_end(ap);
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag,
+                      struct FTW *ftw)
+{
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  return remove(path);
+}
+
+int cmd_remove_tree(const char *path)
+{
+  return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -17,6 +17,23 @@ uint32_t project_of(const struct project_map *pm, const struct event *ev)
   return pm && id < pm->n ? pm->by_id[id] : 0;
 }
 
+void project_map_set(struct project_map *pm, uint32_t id, const char *name,
+                     size_t len)
+{
+  if (!id)
+    return;
+  if (id >= pm->n) {
+    size_t n = pm->n ? pm->n : 64;
+
+    while (n <= id)
+      n *= 2;
+    pm->by_id = xrealloc(pm->by_id, n * sizeof(*pm->by_id));
+    memset(pm->by_id + pm->n, 0, (n - pm->n) * sizeof(*pm->by_id));
+    pm->n = n;
+  }
+  pm->by_id[id] = strtab_intern(&pm->names, name, len);
+}
+
 void pricer_init(struct pricer *p, enum cost_mode mode,
                  const struct price_table *prices, const struct strtab *st)
 {
@@ -34,6 +51,20 @@ void pricer_release(struct pricer *p)
   free(p->cache);
   free(p->looked);
   memset(p, 0, sizeof(*p));
+}
+
+void pricer_warm(struct pricer *p, const struct event *ev, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n && p->prices; i++) {
+    uint32_t m = ev[i].model;
+
+    if (m && m < p->n && !p->looked[m]) {
+      p->cache[m] = price_lookup(p->prices, strtab_get(p->st, m));
+      p->looked[m] = 1;
+    }
+  }
 }
 
 double pricer_cost(struct pricer *p, const struct event *ev, int *priced)

@@ -42,6 +42,12 @@ struct project_map {
 
 uint32_t project_of(const struct project_map *pm, const struct event *ev);
 
+/* Names the events whose cwd (else file) is string id `id` after `name`
+ * (interned in pm->names), growing pm to cover id. For maps built from
+ * stored rows rather than from the files (store/view.c). */
+void project_map_set(struct project_map *pm, uint32_t id, const char *name,
+                     size_t len);
+
 /*
  * Prices events under a cost mode, looking each model up once. Borrows the
  * table and the string table the events' model ids refer to.
@@ -58,6 +64,9 @@ struct pricer {
 void pricer_init(struct pricer *p, enum cost_mode mode,
                  const struct price_table *prices, const struct strtab *st);
 void pricer_release(struct pricer *p);
+/* Looks up every model events[0..n) use now, so that pricing them later
+ * only reads p (several threads may then share it). */
+void pricer_warm(struct pricer *p, const struct event *ev, size_t n);
 /* The cost of one event; *priced is 0 when it has none (unknown model in
  * auto/calculate, no costUSD in display), and the cost is then 0. */
 double pricer_cost(struct pricer *p, const struct event *ev, int *priced);

@@ -57,6 +57,18 @@ int event_key_msg(uint64_t key[2], const char *msg, size_t msg_len,
   return EVENT_KEY_MSG_REQ;
 }
 
+void event_set_uuid(struct event *ev, struct strtab *st, const char *s,
+                    size_t n)
+{
+  ev->flags &= (uint8_t)~EVENT_UUID_BIN;
+  ev->uuid_str = 0;
+  memset(ev->uuid, 0, sizeof(ev->uuid));
+  if (!uuid_parse(s, n, ev->uuid))
+    ev->flags |= EVENT_UUID_BIN;
+  else
+    ev->uuid_str = strtab_intern(st, s, n);
+}
+
 void event_from_rec(struct event *ev, const struct usage_rec *r,
                     struct strtab *st, uint32_t file, uint32_t stem)
 {
@@ -84,12 +96,8 @@ void event_from_rec(struct event *ev, const struct usage_rec *r,
     ev->flags |= EVENT_API_ERROR;
   if (r->flags & USAGE_NESTED)
     ev->flags |= EVENT_NESTED;
-  if (r->uuid.p) {
-    if (!uuid_parse(r->uuid.p, r->uuid.n, ev->uuid))
-      ev->flags |= EVENT_UUID_BIN;
-    else
-      ev->uuid_str = strtab_intern(st, r->uuid.p, r->uuid.n);
-  }
+  if (r->uuid.p)
+    event_set_uuid(ev, st, r->uuid.p, r->uuid.n);
   if (r->msg_id.p) {
     ev->key_kind = (uint8_t)event_key_msg(ev->key, r->msg_id.p, r->msg_id.n,
                                           r->req_id.p, r->req_id.n);

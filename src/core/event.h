@@ -57,6 +57,11 @@ struct event {
 void event_from_rec(struct event *ev, const struct usage_rec *r,
                     struct strtab *st, uint32_t file, uint32_t stem);
 
+/* Sets ev's uuid from its text: binary when canonical lowercase, else
+ * interned in st. */
+void event_set_uuid(struct event *ev, struct strtab *st, const char *s,
+                    size_t n);
+
 /*
  * The key event_from_rec() gives a record with this message.id and
  * requestId (req may be NULL: absent): sets key[0..1] and returns

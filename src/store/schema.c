@@ -1,0 +1,86 @@
+/* The store's schema and statements: the SQL both backends run. */
+/* SPDX-License-Identifier: MIT */
+#include "store/schema.h"
+#include "util/banned.h"
+
+/*
+ * Never edit a migration that has shipped: add one. Strings are '' and
+ * numbers 0 when absent, never NULL, so rows compare as tuples (the merge
+ * rule below) without NULL's three-valued logic. user_id and machine are
+ * '' for this machine's own calls (the local dashboard).
+ */
+const char *const store_migrations[] = {
+    /* 0 -> 1: events, and the counter that orders writes. */
+    "CREATE TABLE meta (k TEXT PRIMARY KEY, v BIGINT NOT NULL);"
+    "INSERT INTO meta (k, v) VALUES ('seq', 0);"
+    "CREATE TABLE events ("
+    " k0 BIGINT NOT NULL, k1 BIGINT NOT NULL, kind INTEGER NOT NULL,"
+    " source TEXT NOT NULL DEFAULT 'claude',"
+    " user_id TEXT NOT NULL DEFAULT '', machine TEXT NOT NULL DEFAULT '',"
+    " ts BIGINT NOT NULL, session TEXT NOT NULL, model TEXT NOT NULL,"
+    " project TEXT NOT NULL, cwd TEXT NOT NULL, file TEXT NOT NULL,"
+    " uuid TEXT NOT NULL, flags INTEGER NOT NULL,"
+    " input BIGINT NOT NULL, output BIGINT NOT NULL,"
+    " cw5m BIGINT NOT NULL, cw1h BIGINT NOT NULL, cr BIGINT NOT NULL,"
+    " total BIGINT NOT NULL, cost DOUBLE PRECISION NOT NULL,"
+    " web_search BIGINT NOT NULL, limit_reset BIGINT NOT NULL,"
+    " seq BIGINT NOT NULL,"
+    " PRIMARY KEY (k0, k1));"
+    "CREATE INDEX events_seq ON events (seq);"
+    "CREATE INDEX events_ts ON events (ts);",
+};
+const size_t store_nmigrations =
+    sizeof(store_migrations) / sizeof(store_migrations[0]);
+
+const char store_sql_next_seq[] =
+    "UPDATE meta SET v = v + 1 WHERE k = 'seq' RETURNING v";
+
+const char store_sql_upsert_head[] =
+    "INSERT INTO events (k0, k1, kind, ts, session, model, project, cwd, "
+    "file, uuid, flags, input, output, cw5m, cw1h, cr, total, cost, "
+    "web_search, limit_reset, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+    "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
+    "ON CONFLICT (k0, k1) DO UPDATE SET kind = excluded.kind, "
+    "ts = excluded.ts, session = excluded.session, model = excluded.model, "
+    "project = excluded.project, cwd = excluded.cwd, file = excluded.file, "
+    "uuid = excluded.uuid, flags = excluded.flags, input = excluded.input, "
+    "output = excluded.output, cw5m = excluded.cw5m, cw1h = excluded.cw1h, "
+    "cr = excluded.cr, total = excluded.total, cost = excluded.cost, "
+    "web_search = excluded.web_search, limit_reset = excluded.limit_reset, "
+    "seq = excluded.seq ";
+
+/*
+ * transcript-format.md §3.5 as one tuple comparison, in event_better()'s
+ * order: not a sidechain, the larger total, the earlier time, the smaller
+ * session id, the smaller uuid, then the other fields for exact ties.
+ * Strings compare byte by byte (SQLite's BINARY collation).
+ */
+#define PREFER(x)                                                              \
+  "((" x ".flags & 1), -" x ".total, " x ".ts, " x ".session, " x ".uuid, " x \
+  ".model, " x ".cwd, " x ".input, " x ".output, " x ".cw5m, " x ".cw1h, " x   \
+  ".flags, " x ".cost, " x ".web_search, " x ".limit_reset, " x ".file)"
+const char store_sql_merge_when[] =
+    "WHERE " PREFER("excluded") " < " PREFER("events");
+#undef PREFER
+
+/* A copy equal to the stored one changes nothing, not even seq. */
+const char store_sql_replace_when[] =
+    "WHERE (excluded.kind, excluded.ts, excluded.session, excluded.model, "
+    "excluded.project, excluded.cwd, excluded.file, excluded.uuid, "
+    "excluded.flags, excluded.input, excluded.output, excluded.cw5m, "
+    "excluded.cw1h, excluded.cr, excluded.cost, excluded.web_search, "
+    "excluded.limit_reset) <> (events.kind, events.ts, events.session, "
+    "events.model, events.project, events.cwd, events.file, events.uuid, "
+    "events.flags, events.input, events.output, events.cw5m, events.cw1h, "
+    "events.cr, events.cost, events.web_search, events.limit_reset)";
+
+const char store_sql_since[] =
+    "SELECT k0, k1, kind, ts, session, model, project, cwd, file, uuid, "
+    "flags, input, output, cw5m, cw1h, cr, total, cost, web_search, "
+    "limit_reset, seq FROM events WHERE seq > $1 ORDER BY seq";
+
+const char store_sql_delete[] = "DELETE FROM events WHERE k0 = $1 AND k1 = $2";
+
+const char store_sql_count[] =
+    "SELECT (SELECT count(*) FROM events), (SELECT v FROM meta WHERE k = "
+    "'seq')";

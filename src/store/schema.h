@@ -1,0 +1,54 @@
+/* The store's SQL, in one place for every backend. */
+/* SPDX-License-Identifier: MIT */
+#ifndef TOKMETER_STORE_SCHEMA_H
+#define TOKMETER_STORE_SCHEMA_H
+
+#include <stddef.h>
+
+/* Migration i takes a store from version i to version i + 1. */
+extern const char *const store_migrations[];
+extern const size_t store_nmigrations;
+
+/* The version a store is at once every migration has run. */
+#define STORE_SCHEMA_VERSION ((int)store_nmigrations)
+
+/* Marks a database as a tokmeter store (SQLite's application_id). */
+#define STORE_APPLICATION_ID 0x746f6b6d /* "tokm" */
+
+/* Statements: parameters are $1, $2, ... in order (both dialects). */
+extern const char store_sql_next_seq[];
+extern const char store_sql_upsert_head[];
+extern const char store_sql_merge_when[];
+extern const char store_sql_replace_when[];
+extern const char store_sql_since[];
+extern const char store_sql_delete[];
+extern const char store_sql_count[];
+
+/* Columns of a row, as store_sql_upsert_head lists them and
+ * store_sql_since returns them (since adds seq last). */
+enum store_col {
+  COL_K0,
+  COL_K1,
+  COL_KIND,
+  COL_TS,
+  COL_SESSION,
+  COL_MODEL,
+  COL_PROJECT,
+  COL_CWD,
+  COL_FILE,
+  COL_UUID,
+  COL_FLAGS,
+  COL_INPUT,
+  COL_OUTPUT,
+  COL_CW5M,
+  COL_CW1H,
+  COL_CR,
+  COL_TOTAL,
+  COL_COST,
+  COL_WEB_SEARCH,
+  COL_LIMIT_RESET,
+  COL_SEQ,
+  COL_COUNT
+};
+
+#endif

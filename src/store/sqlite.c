@@ -1,0 +1,428 @@
+/* The store on SQLite: one file in WAL mode (store.h). */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/schema.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define BUSY_MS 10000 /* another process writing: wait this long */
+
+enum stmt {
+  ST_SEQ,
+  ST_MERGE,
+  ST_REPLACE,
+  ST_SINCE,
+  ST_DELETE,
+  ST_COUNT,
+  ST_BEGIN,
+  ST_COMMIT,
+  ST_ROLLBACK,
+  ST_N
+};
+
+struct store {
+  sqlite3 *db;
+  sqlite3_stmt *st[ST_N];
+  char *path;
+  int version;
+};
+
+static int db_fail(struct store *s, struct err *e, const char *what)
+{
+  return err_set(e, ERR_IO, "store '%s': cannot %s: %s", s->path, what,
+                 sqlite3_errmsg(s->db));
+}
+
+static int exec(struct store *s, const char *sql, struct err *e)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    err_set(e, ERR_IO, "store '%s': %s", s->path,
+            msg ? msg : sqlite3_errmsg(s->db));
+    sqlite3_free(msg);
+    return ERR_IO;
+  }
+  return 0;
+}
+
+/* One integer from a query without parameters. */
+static int query_int(struct store *s, const char *sql, int64_t *out,
+                     struct err *e)
+{
+  sqlite3_stmt *q;
+  int r;
+
+  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    return db_fail(s, e, "read the schema");
+  r = sqlite3_step(q);
+  *out = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+  sqlite3_finalize(q);
+  return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(s, e, "read");
+}
+
+/* Brings the schema to STORE_SCHEMA_VERSION, refusing foreign databases
+ * and newer schemas. */
+static int migrate(struct store *s, struct err *e)
+{
+  int64_t app, version, tables;
+  struct buf sql = BUF_INIT;
+  int r;
+
+  if ((r = query_int(s, "PRAGMA application_id", &app, e)) ||
+      (r = query_int(s, "PRAGMA user_version", &version, e)) ||
+      (r = query_int(s, "SELECT count(*) FROM sqlite_master", &tables, e)))
+    return r;
+  if (app != STORE_APPLICATION_ID && (app || tables))
+    return err_set(e, ERR_PARSE, "'%s' is not a tokmeter store", s->path);
+  if (version > STORE_SCHEMA_VERSION)
+    return err_set(e, ERR_PARSE,
+                   "store '%s' has schema version %d; this tokmeter knows "
+                   "up to %d: upgrade tokmeter",
+                   s->path, (int)version, STORE_SCHEMA_VERSION);
+  s->version = (int)version;
+  if (version == STORE_SCHEMA_VERSION)
+    return 0;
+  if ((r = exec(s, "BEGIN IMMEDIATE", e)))
+    return r;
+  /* Read again under the write lock: another process may have won. */
+  if ((r = query_int(s, "PRAGMA user_version", &version, e)))
+    goto fail;
+  for (; version < STORE_SCHEMA_VERSION; version++)
+    if ((r = exec(s, store_migrations[version], e)))
+      goto fail;
+  buf_addf(&sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
+           STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+  if ((r = exec(s, sql.data, e)) || (r = exec(s, "COMMIT", e)))
+    goto fail;
+  buf_release(&sql);
+  s->version = STORE_SCHEMA_VERSION;
+  return 0;
+fail:
+  buf_release(&sql);
+  exec(s, "ROLLBACK", NULL);
+  return r;
+}
+
+static int prepare(struct store *s, struct err *e)
+{
+  static const char *const fixed[] = {"BEGIN IMMEDIATE", "COMMIT",
+                                      "ROLLBACK"};
+  struct buf merge = BUF_INIT, replace = BUF_INIT;
+  const char *sql[ST_N];
+  int i, r = 0;
+
+  buf_adds(&merge, store_sql_upsert_head);
+  buf_adds(&merge, store_sql_merge_when);
+  buf_adds(&replace, store_sql_upsert_head);
+  buf_adds(&replace, store_sql_replace_when);
+  sql[ST_SEQ] = store_sql_next_seq;
+  sql[ST_MERGE] = merge.data;
+  sql[ST_REPLACE] = replace.data;
+  sql[ST_SINCE] = store_sql_since;
+  sql[ST_DELETE] = store_sql_delete;
+  sql[ST_COUNT] = store_sql_count;
+  sql[ST_BEGIN] = fixed[0];
+  sql[ST_COMMIT] = fixed[1];
+  sql[ST_ROLLBACK] = fixed[2];
+  for (i = 0; i < ST_N && !r; i++)
+    if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->st[i], NULL) != SQLITE_OK)
+      r = db_fail(s, e, "prepare a statement");
+  buf_release(&merge);
+  buf_release(&replace);
+  return r;
+}
+
+/* SQLite creates files 0644: usage history is the user's alone. */
+static int create_private(const char *path, struct err *e)
+{
+  int fd;
+
+  if (!strcmp(path, ":memory:"))
+    return 0;
+  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return err_set(e, ERR_IO, "cannot open store '%s': %s", path,
+                   strerror(errno));
+  close(fd);
+  return 0;
+}
+
+int store_open(struct store **out, const char *path, struct err *e)
+{
+  struct store *s = xcalloc(1, sizeof(*s));
+  int memory = !strcmp(path, ":memory:"), r;
+
+  *out = NULL;
+  s->path = xstrdup(path);
+  if ((r = create_private(path, e)))
+    goto fail;
+  if (sqlite3_open_v2(path, &s->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                          SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK) {
+    r = err_set(e, ERR_IO, "cannot open store '%s': %s", path,
+                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_busy_timeout(s->db, BUSY_MS);
+  /* WAL: readers never wait for the writer; FULL: a commit that
+   * returned survives a power cut. */
+  if ((!memory && (r = exec(s, "PRAGMA journal_mode = WAL", e))) ||
+      (r = exec(s, "PRAGMA synchronous = FULL", e)) || (r = migrate(s, e)) ||
+      (r = prepare(s, e)))
+    goto fail;
+  *out = s;
+  return 0;
+fail:
+  store_close(s);
+  return r;
+}
+
+void store_close(struct store *s)
+{
+  int i;
+
+  if (!s)
+    return;
+  for (i = 0; i < ST_N; i++)
+    sqlite3_finalize(s->st[i]);
+  sqlite3_close(s->db);
+  free(s->path);
+  free(s);
+}
+
+int store_version(struct store *s)
+{
+  return s->version;
+}
+
+/* Runs a statement without results to the end and resets it. */
+static int step_done(struct store *s, sqlite3_stmt *q, struct err *e)
+{
+  int r = sqlite3_step(q);
+
+  sqlite3_reset(q);
+  sqlite3_clear_bindings(q);
+  return r == SQLITE_DONE ? 0 : db_fail(s, e, "write");
+}
+
+static int begin(struct store *s, struct err *e)
+{
+  return step_done(s, s->st[ST_BEGIN], e);
+}
+
+static int finish(struct store *s, int r, struct err *e)
+{
+  if (!r)
+    return step_done(s, s->st[ST_COMMIT], e);
+  step_done(s, s->st[ST_ROLLBACK], NULL);
+  return r;
+}
+
+static void bind_str(sqlite3_stmt *q, int col, const struct strtab *st,
+                     uint32_t id)
+{
+  const char *p = id ? strtab_get(st, id) : NULL;
+
+  sqlite3_bind_text(q, col + 1, p ? p : "", p ? (int)strtab_len(st, id) : 0,
+                    SQLITE_STATIC);
+}
+
+static void bind_u64(sqlite3_stmt *q, int col, uint64_t v)
+{
+  sqlite3_bind_int64(q, col + 1, (int64_t)v);
+}
+
+static void bind_event(sqlite3_stmt *q, const struct event *ev,
+                       const struct strtab *st, const struct project_map *pm,
+                       char *uuid, int64_t seq)
+{
+  uint32_t proj = project_of(pm, ev);
+  const char *pn = proj ? strtab_get(&pm->names, proj) : "";
+
+  bind_u64(q, COL_K0, ev->key[0]);
+  bind_u64(q, COL_K1, ev->key[1]);
+  sqlite3_bind_int(q, COL_KIND + 1, ev->key_kind);
+  sqlite3_bind_int64(q, COL_TS + 1, ev->ts_ms);
+  bind_str(q, COL_SESSION, st, ev->session);
+  bind_str(q, COL_MODEL, st, ev->model);
+  sqlite3_bind_text(q, COL_PROJECT + 1, pn, -1, SQLITE_STATIC);
+  bind_str(q, COL_CWD, st, ev->cwd);
+  bind_str(q, COL_FILE, st, ev->file);
+  event_uuid(ev, st, uuid);
+  sqlite3_bind_text(q, COL_UUID + 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int(q, COL_FLAGS + 1, ev->flags);
+  bind_u64(q, COL_INPUT, ev->tok.input);
+  bind_u64(q, COL_OUTPUT, ev->tok.output);
+  bind_u64(q, COL_CW5M, ev->tok.cache_write_5m);
+  bind_u64(q, COL_CW1H, ev->tok.cache_write_1h);
+  bind_u64(q, COL_CR, ev->tok.cache_read);
+  bind_u64(q, COL_TOTAL, tokens_total(&ev->tok));
+  sqlite3_bind_double(q, COL_COST + 1, ev->cost_usd);
+  bind_u64(q, COL_WEB_SEARCH, ev->web_search);
+  sqlite3_bind_int64(q, COL_LIMIT_RESET + 1, ev->limit_reset);
+  sqlite3_bind_int64(q, COL_SEQ + 1, seq);
+}
+
+int store_put(struct store *s, const struct event *ev, size_t n,
+              const struct strtab *st, const struct project_map *pm,
+              enum store_put_mode mode, size_t *written, struct err *e)
+{
+  sqlite3_stmt *q = s->st[mode == STORE_MERGE ? ST_MERGE : ST_REPLACE];
+  sqlite3_stmt *sq = s->st[ST_SEQ];
+  size_t i, w = 0;
+  int64_t seq = 0;
+  char uuid[40];
+  int r;
+
+  if (written)
+    *written = 0;
+  if (!n)
+    return 0;
+  if ((r = begin(s, e)))
+    return r;
+  if (sqlite3_step(sq) == SQLITE_ROW)
+    seq = sqlite3_column_int64(sq, 0);
+  else
+    r = db_fail(s, e, "number the write");
+  sqlite3_reset(sq);
+  for (i = 0; i < n && !r; i++) {
+    bind_event(q, &ev[i], st, pm, uuid, seq);
+    if (!(r = step_done(s, q, e)))
+      w += (size_t)sqlite3_changes(s->db);
+  }
+  if ((r = finish(s, r, e)))
+    return r;
+  if (written)
+    *written = w;
+  return 0;
+}
+
+int store_delete(struct store *s, const uint64_t *keys, size_t n,
+                 size_t *removed, struct err *e)
+{
+  sqlite3_stmt *q = s->st[ST_DELETE];
+  size_t i, w = 0;
+  int r;
+
+  if (removed)
+    *removed = 0;
+  if (!n)
+    return 0;
+  if ((r = begin(s, e)))
+    return r;
+  for (i = 0; i < n && !r; i++) {
+    bind_u64(q, 0, keys[2 * i]);
+    bind_u64(q, 1, keys[2 * i + 1]);
+    if (!(r = step_done(s, q, e)))
+      w += (size_t)sqlite3_changes(s->db);
+  }
+  if ((r = finish(s, r, e)))
+    return r;
+  if (removed)
+    *removed = w;
+  return 0;
+}
+
+void store_rows_init(struct store_rows *r, struct strtab *strs)
+{
+  memset(r, 0, sizeof(*r));
+  r->strs = strs;
+}
+
+void store_rows_release(struct store_rows *r)
+{
+  free(r->ev);
+  free(r->project);
+  memset(r, 0, sizeof(*r));
+}
+
+static uint32_t col_str(sqlite3_stmt *q, int col, struct strtab *st)
+{
+  const unsigned char *p = sqlite3_column_text(q, col);
+  int n = sqlite3_column_bytes(q, col);
+
+  return p && n > 0 ? strtab_intern(st, (const char *)p, (size_t)n) : 0;
+}
+
+static uint64_t col_u64(sqlite3_stmt *q, int col)
+{
+  return (uint64_t)sqlite3_column_int64(q, col);
+}
+
+static void row_event(sqlite3_stmt *q, struct event *ev, struct strtab *st)
+{
+  const unsigned char *u = sqlite3_column_text(q, COL_UUID);
+  int un = sqlite3_column_bytes(q, COL_UUID);
+
+  memset(ev, 0, sizeof(*ev));
+  ev->key[0] = col_u64(q, COL_K0);
+  ev->key[1] = col_u64(q, COL_K1);
+  ev->key_kind = (uint8_t)sqlite3_column_int(q, COL_KIND);
+  ev->ts_ms = sqlite3_column_int64(q, COL_TS);
+  ev->session = col_str(q, COL_SESSION, st);
+  ev->model = col_str(q, COL_MODEL, st);
+  ev->cwd = col_str(q, COL_CWD, st);
+  ev->file = col_str(q, COL_FILE, st);
+  ev->flags = (uint8_t)sqlite3_column_int(q, COL_FLAGS);
+  if (u && un > 0)
+    event_set_uuid(ev, st, (const char *)u, (size_t)un);
+  else
+    ev->flags &= (uint8_t)~EVENT_UUID_BIN;
+  ev->tok.input = col_u64(q, COL_INPUT);
+  ev->tok.output = col_u64(q, COL_OUTPUT);
+  ev->tok.cache_write_5m = col_u64(q, COL_CW5M);
+  ev->tok.cache_write_1h = col_u64(q, COL_CW1H);
+  ev->tok.cache_read = col_u64(q, COL_CR);
+  ev->cost_usd = sqlite3_column_double(q, COL_COST);
+  ev->web_search = col_u64(q, COL_WEB_SEARCH);
+  ev->limit_reset = sqlite3_column_int64(q, COL_LIMIT_RESET);
+}
+
+int store_since(struct store *s, int64_t after, struct store_rows *rows,
+                struct err *e)
+{
+  sqlite3_stmt *q = s->st[ST_SINCE];
+  int r;
+
+  sqlite3_bind_int64(q, 1, after);
+  while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+    if (rows->n == rows->cap) {
+      rows->cap = rows->cap ? rows->cap * 2 : 1024;
+      rows->ev = xrealloc(rows->ev, rows->cap * sizeof(*rows->ev));
+      rows->project =
+          xrealloc(rows->project, rows->cap * sizeof(*rows->project));
+    }
+    row_event(q, &rows->ev[rows->n], rows->strs);
+    rows->project[rows->n] = col_str(q, COL_PROJECT, rows->strs);
+    rows->n++;
+    if (sqlite3_column_int64(q, COL_SEQ) > rows->seq)
+      rows->seq = sqlite3_column_int64(q, COL_SEQ);
+  }
+  sqlite3_reset(q);
+  sqlite3_clear_bindings(q);
+  return r == SQLITE_DONE ? 0 : db_fail(s, e, "read");
+}
+
+int store_count(struct store *s, size_t *rows, int64_t *seq, struct err *e)
+{
+  sqlite3_stmt *q = s->st[ST_COUNT];
+  int r = sqlite3_step(q);
+
+  if (r == SQLITE_ROW) {
+    *rows = (size_t)sqlite3_column_int64(q, 0);
+    *seq = sqlite3_column_int64(q, 1);
+  }
+  sqlite3_reset(q);
+  return r == SQLITE_ROW ? 0 : db_fail(s, e, "read");
+}
