@@ -13,9 +13,10 @@ set -eu
 # cmocka (unit tests); tzdata
 # (IANA zones for --timezone); git (tests make repos);
 # tmux (the live monitor's end-to-end test drives a terminal with it);
+# jq (end-to-end tests read JSON answers);
 # libjs-chart.js (Chart.js, embedded into the binary for the dashboard).
 pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libmicrohttpd-dev
-  libsqlite3-dev libcmocka-dev tzdata git tmux libjs-chart.js"
+  libsqlite3-dev libcmocka-dev tzdata git tmux jq libjs-chart.js"
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;

@@ -418,6 +418,15 @@ static void health_route(void *arg, const struct http_request *req,
   jsonw_strz(&w, TOKMETER_VERSION);
   jsonw_key(&w, "demo");
   jsonw_bool(&w, d->demo);
+  pthread_rwlock_rdlock(&d->lock);
+  jsonw_key(&w, "store");
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "rows");
+  jsonw_uint(&w, d->view.ndig);
+  jsonw_key(&w, "seq");
+  jsonw_int(&w, d->view.seq);
+  jsonw_obj_end(&w);
+  pthread_rwlock_unlock(&d->lock);
   jsonw_obj_end(&w);
 }
 
@@ -798,7 +807,8 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
   struct report_opts ro;
   struct dash_opts o;
   struct dash d;
-  char demo_dir[] = "/tmp/tokmeter-demo-XXXXXX";
+  char demo_dir[4096];
+  const char *tmpdir = getenv("TMPDIR");
   int r;
 
   report_opts_init(&ro);
@@ -810,6 +820,8 @@ int cmd_dashboard(int argc, char **argv, struct app *app)
     return r > 0 ? EXIT_OK : EXIT_USAGE;
   }
   if (o.demo) {
+    snprintf(demo_dir, sizeof(demo_dir), "%s/tokmeter-demo-XXXXXX",
+             tmpdir && *tmpdir == '/' ? tmpdir : "/tmp");
     if ((r = make_demo(app, demo_dir, ro.tz_name))) {
       report_opts_release(&ro);
       return r;
