@@ -25,7 +25,8 @@ static void usage(FILE *f)
           "run. It also\nkeeps the calls of transcripts Claude Code has "
           "deleted.\n\n"
           "  info         where it is, what each index holds\n"
-          "  clear        remove the indexes (rebuilt on the next report;\n"
+          "  clear        remove the indexes and the dashboard's stores\n"
+          "               (rebuilt on the next report or dashboard;\n"
           "               calls of deleted transcripts are lost)\n"
           "  --all        with clear: also the plan-quota readings\n"
           "  -j, --json   info as JSON\n"
@@ -67,6 +68,8 @@ static void info_json(struct buf *out, const char *dir,
     roots_json(&w, v[i].roots);
     jsonw_key(&w, "bytes");
     jsonw_uint(&w, v[i].bytes);
+    jsonw_key(&w, "storeBytes");
+    jsonw_uint(&w, v[i].store_bytes);
     jsonw_key(&w, "sound");
     jsonw_bool(&w, v[i].sound);
     jsonw_key(&w, "filesOnDisk");
@@ -103,6 +106,11 @@ static void info_text(struct buf *out, const char *dir,
     buf_addf(out, "\nindex %s\n  size: ", v[i].path);
     fmt_uint(out, v[i].bytes >> 10);
     buf_adds(out, " KB");
+    if (v[i].store_bytes) {
+      buf_adds(out, " (dashboard store: ");
+      fmt_uint(out, v[i].store_bytes >> 10);
+      buf_adds(out, " KB)");
+    }
     if (!v[i].sound) {
       buf_adds(out, "\n  damaged or from another version: rebuilt on "
                     "next use\n");

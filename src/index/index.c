@@ -644,8 +644,17 @@ int index_run(struct discover *d, const struct index_opts *o,
   struct seen seen;
 
   for (i = 0; i < d->nroots; i++) {
+    /* Files are named as the root is spelled; the absolute path tells
+     * "--claude-dir x" run from two directories apart. */
+    char *abs = realpath(d->roots[i], NULL);
+
     buf_adds(&roots, d->roots[i]);
+    if (abs && strcmp(abs, d->roots[i]) != 0) {
+      buf_adds(&roots, " = ");
+      buf_adds(&roots, abs);
+    }
     buf_addch(&roots, '\n');
+    free(abs);
   }
   buf_reset(&is->path);
   buf_addf(&is->path, "%s/index", o->dir);

@@ -74,6 +74,7 @@ struct index_info {
   char *path;  /* owned */
   char *roots; /* owned: the roots, one per line */
   uint64_t bytes;
+  uint64_t store_bytes; /* the dashboard's store beside it (.db, -wal) */
   int64_t created_ms;
   int sound; /* 0: stale or damaged, rebuilt on next use */
   size_t files_live, files_gone, events, copies, journal_segments;

@@ -38,6 +38,27 @@ static int lock_of(const char *idx)
   return fd;
 }
 
+/* Sizes of the dashboard's store kept beside an index ("x.idx" ->
+ * "x.db" and its write-ahead log). */
+static uint64_t store_bytes(const char *idx)
+{
+  static const char *const ext[] = {".db", ".db-wal"};
+  struct buf p = BUF_INIT;
+  struct stat st;
+  uint64_t n = 0;
+  size_t i;
+
+  for (i = 0; i < 2; i++) {
+    buf_reset(&p);
+    buf_add(&p, idx, strlen(idx) - 4);
+    buf_adds(&p, ext[i]);
+    if (!stat(p.data, &st))
+      n += (uint64_t)st.st_size;
+  }
+  buf_release(&p);
+  return n;
+}
+
 static void info_of(const char *path, struct index_info *in)
 {
   struct ix x;
@@ -108,7 +129,8 @@ int index_list(const char *dir, struct index_info **out, size_t *n,
       continue;
     buf_addf(&f, "%s/%s", p.data, de->d_name);
     *out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-    info_of(f.data, &(*out)[(*n)++]);
+    info_of(f.data, &(*out)[*n]);
+    (*out)[(*n)++].store_bytes = store_bytes(f.data);
     buf_release(&f);
   }
   closedir(dh);
@@ -154,7 +176,9 @@ int index_clear(const char *dir, int all, size_t *removed, struct err *e)
     r = err_set(e, ERR_IO, "cannot read '%s': %s", p.data, strerror(errno));
   while (dh && !r && (de = readdir(dh))) {
     /* Lock files stay: a running tokmeter may hold one. */
-    if (!ends_with(de->d_name, ".idx") && !strstr(de->d_name, ".idx.tmp-"))
+    if (!ends_with(de->d_name, ".idx") && !strstr(de->d_name, ".idx.tmp-") &&
+        !ends_with(de->d_name, ".db") && !ends_with(de->d_name, ".db-wal") &&
+        !ends_with(de->d_name, ".db-shm"))
       continue;
     buf_reset(&f);
     buf_addf(&f, "%s/%s", p.data, de->d_name);

@@ -114,4 +114,13 @@ cmp -s "$tmp/again" "$tmp/nc" && ! grep -v "malformed line" "$tmp/again.err" | g
 "$T" cache bogus 2>/dev/null
 [ $? -eq 2 ] || fail "cache bogus: want exit 2"
 "$T" cache --help | grep -q "cache info" || fail "cache --help"
+# One relative --claude-dir from two directories: two corpora, two indexes.
+mkdir -p "$tmp/w1" "$tmp/w2"
+"$T" demo --out "$tmp/w1/c" --sessions 2 --seed 11 >/dev/null 2>&1
+"$T" demo --out "$tmp/w2/c" --sessions 3 --seed 12 >/dev/null 2>&1
+for w in w1 w2 w1; do
+  got=$(cd "$tmp/$w" && "$T" daily --json --claude-dir c 2>/dev/null)
+  want=$(cd "$tmp/$w" && "$T" daily --json --no-cache --claude-dir c 2>/dev/null)
+  [ "$got" = "$want" ] || fail "relative --claude-dir in $w read another corpus's index"
+done
 echo "index e2e: ok"
