@@ -1,6 +1,7 @@
 // Dashboard benchmark (issue 5's targets) on an indexed corpus:
 //   node bench/dashboard.mjs CORPUS   (bench/dashboard.sh runs it)
-// The overview's API answers (best of 5), the first render of the
+// Start-up with an empty store (filled from the index) and with a filled
+// one, the overview's API answers (best of 5), the first render of the
 // overview in Debian's chromium (navigation to the charts drawn, best of
 // 3), and a new transcript line to the open page (best of 3).
 // SPDX-License-Identifier: MIT
@@ -10,9 +11,23 @@ import { launch, newPage, startServer } from '../tests/browser/lib.mjs';
 
 const corpus = process.argv[2];
 const bin = process.env.TOKMETER;
-const srv = await startServer(bin, ['dashboard', '--no-open', '--port', '0', '--claude-dir', corpus], {});
+const args = ['dashboard', '--no-open', '--port', '0', '--claude-dir', corpus];
 const best = (xs) => Math.min(...xs).toFixed(1) + ' ms';
 const rows = [];
+// Peak resident memory of the server so far (Linux).
+const peakMB = (pid) => {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+  return m ? (Number(m[1]) / 1024).toFixed(0) + ' MB' : '?';
+};
+
+let t0 = performance.now();
+let srv = await startServer(bin, args, {}, { timeoutMs: 60000 });
+rows.push(['start, empty store filled from the index', (performance.now() - t0).toFixed(0) + ' ms', '']);
+rows.push(['peak memory after that start', peakMB(srv.proc.pid), 'at most 64 MB (issue 4)']);
+await srv.stop();
+t0 = performance.now();
+srv = await startServer(bin, args, {}, { timeoutMs: 60000 });
+rows.push(['start, store already filled', (performance.now() - t0).toFixed(0) + ' ms', '']);
 
 for (const p of ['api/summary', 'api/daily', 'api/projects']) {
   const times = [];
@@ -57,6 +72,7 @@ for (let i = 0; i < 3; i++) {
   lat.push(performance.now() - t0);
 }
 rows.push(['new line to the open page', best(lat), 'at most 1 s']);
+rows.push(['peak memory at the end', peakMB(srv.proc.pid), '']);
 await browser.close();
 await srv.stop();
 console.log('| step | best | target |\n|---|---:|---|');

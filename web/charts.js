@@ -144,6 +144,11 @@ tokmeter.charts = (() => {
       data: { labels, datasets: [{ data: values, backgroundColor: colors }] },
       options: {
         plugins: {
+          /* Beside the ring on a wide card, under it on a narrow one. */
+          legend: {
+            position: window.matchMedia('(max-width: 600px)').matches ? 'bottom' : 'right',
+            labels: { boxWidth: 12 },
+          },
           tooltip: {
             callbacks: { label: (c) => `${c.label}: ${tokmeter.fmt.money(c.parsed)}` },
           },

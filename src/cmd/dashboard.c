@@ -528,6 +528,7 @@ static int feed(struct dash *d, struct loaded *l, struct err *e)
 
   if (store_sync(d->store, &d->view, &l->scan.set, &l->projects, &st, e))
     return -1;
+  load_drop_calls(l); /* in the store now; the view is what is read */
   pthread_rwlock_wrlock(&d->lock);
   old = d->l;
   before = newest(&d->view.set);

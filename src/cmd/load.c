@@ -422,6 +422,14 @@ int load_all(struct loaded *l, struct report_opts *ro, struct app *app)
   return EXIT_OK;
 }
 
+void load_drop_calls(struct loaded *l)
+{
+  pricer_release(&l->pricer);
+  project_map_release(&l->projects);
+  scan_result_release(&l->scan);
+  scan_result_init(&l->scan);
+}
+
 void load_release(struct loaded *l)
 {
   pricer_release(&l->pricer);

@@ -127,6 +127,10 @@ int report_parse(int argc, char **argv, const char *shortopts,
  */
 int load_all(struct loaded *l, struct report_opts *ro, struct app *app);
 void load_release(struct loaded *l);
+/* Frees the calls and what refers to them (the set, the project map, the
+ * pricer), keeping the files, zone, prices and index statistics: for a
+ * caller that copied the calls elsewhere (the dashboard's store). */
+void load_drop_calls(struct loaded *l);
 
 /* Prints notes after a report (--verbose statistics, skipped lines). */
 void load_print_notes(const struct loaded *l, const struct report_opts *ro,

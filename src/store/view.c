@@ -114,7 +114,7 @@ static struct view_digest *claim(struct store_view *v, const uint64_t key[2])
 
   if (d)
     return d;
-  if ((v->ndig + 1) * 2 > v->nslots)
+  if ((v->ndig + 1) * 4 > v->nslots * 3)
     grow(v);
   for (i = slot_of(v, key); v->dig[i].used; i = (i + 1) & (v->nslots - 1))
     ;
