@@ -27,6 +27,9 @@ struct rcache {
   struct rcache_entry *v; /* sorted by path (strcmp) */
   size_t n, cap;
   size_t reads; /* files read by rcache_sync() so far */
+  /* When set and nonzero, rcache_sync() reads no more files (the others
+   * are left out until a later sync); borrowed. */
+  const volatile int *cancel;
 };
 
 void rcache_init(struct rcache *c);

@@ -360,7 +360,11 @@ int records_read(const char *path, struct records *r, struct err *e)
   }
   if (!rc)
     line_end(r);
-  buf_reset(&r->line);
+  /* Scratch sized by the file's longest line: a cache keeps thousands of
+   * these structs, so none keeps its scratch. */
+  buf_release(&r->line);
+  free(r->tail);
+  r->tail = NULL;
   r->tail_len = 0;
   r->over = 0;
   close(fd);

@@ -9,6 +9,7 @@
 #include "util/banned.h"
 
 #define STRTAB_SEED 0x5ca1ab1eULL
+#define ARENA_FIRST 512 /* blocks double from here: many tables are tiny */
 #define ARENA_BLOCK (64 * 1024)
 
 void strtab_init(struct strtab *t)
@@ -40,7 +41,12 @@ static char *arena_copy(struct strtab *t, const char *s, size_t len)
   char *p;
 
   if (t->arena_used + len + 1 > t->arena_cap) {
-    size_t sz = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+    size_t sz = t->arena_cap ? t->arena_cap * 2 : ARENA_FIRST;
+
+    if (sz > ARENA_BLOCK)
+      sz = ARENA_BLOCK;
+    if (sz < len + 1)
+      sz = len + 1;
 
     t->arena = xmalloc(sz);
     t->arena_cap = sz;
