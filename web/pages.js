@@ -65,6 +65,14 @@
     return `${since || '…'} – ${until || '…'}`;
   }
 
+  /* rangeText() as nodes: a narrow card breaks the line between the two
+   * dates, never inside one. */
+  function rangeParts(since, until) {
+    if (!since || !until || since === until) return [rangeText(since, until)];
+    return [el('span', { class: 'nowrap', text: since }), ' – ',
+      el('span', { class: 'nowrap', text: until })];
+  }
+
   const state = tokmeter.state;
 
   /* ---- overview ---- */
@@ -83,8 +91,8 @@
           text: fmt.int(u.totalTokens) }),
         ' tokens · ',
         el('span', { 'data-field': 'calls', 'data-value': u.calls, text: fmt.int(u.calls) }),
-        ' calls'),
-      el('div', { class: 'card-range', text: rangeText(period.since, period.until) }));
+        u.calls === 1 ? ' call' : ' calls'),
+      el('div', { class: 'card-range' }, ...rangeParts(period.since, period.until)));
   }
 
   /* Updates the period cards in place from a live summary. */
@@ -106,7 +114,7 @@
     ]);
     if (ctx.stale()) return;
     tokmeter.noteSummary(sum);
-    const cards = el('div', { class: 'cards' },
+    const cards = el('div', { class: 'cards cards-6' },
       PERIODS.map(([k, t]) => periodCard(k, t, sum[k])),
       periodCard('range', state.since || state.until ? 'Selected range' : 'All time', sum.range),
       card('Cache hit rate', fmt.pct(sum.cacheHitRate),
