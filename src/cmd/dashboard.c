@@ -441,12 +441,21 @@ static void health_route(void *arg, const struct http_request *req,
   jsonw_obj_end(&w);
 }
 
+/* GET /api/usage/stream: the new client alone first hears `hello`. */
 static void stream_route(void *arg, const struct http_request *req,
                          struct http_response *res)
 {
   struct dash *d = arg;
+  struct buf data = BUF_INIT;
+  struct api_ctx c;
 
   (void)req;
+  pthread_rwlock_rdlock(&d->lock);
+  ctx_base(d, &c);
+  api_hello(&data, &c);
+  pthread_rwlock_unlock(&d->lock);
+  sse_event(&res->body, "hello", data.data);
+  buf_release(&data);
   res->stream = &d->hub;
 }
 

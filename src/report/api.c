@@ -176,9 +176,31 @@ static double cache_savings(const struct api_ctx *c)
   return saved;
 }
 
+/* generatedAt and dataAsOf (the newest call's time, or null). */
+static void times_json(struct jsonw *w, const struct api_ctx *c)
+{
+  time_json(w, "generatedAt", c->now_ms);
+  if (c->set->n)
+    time_json(w, "dataAsOf", c->set->ev[c->set->n - 1].ts_ms);
+  else {
+    jsonw_key(w, "dataAsOf");
+    jsonw_null(w);
+  }
+}
+
+void api_hello(struct buf *out, const struct api_ctx *c)
+{
+  struct jsonw w;
+
+  jsonw_init(&w, out, 0);
+  jsonw_obj_begin(&w);
+  times_json(&w, c);
+  jsonw_obj_end(&w);
+}
+
 void api_summary_value(struct jsonw *w, const struct api_ctx *c)
 {
-  int64_t today = tz_local_day(c->tz, c->now_ms), y, newest = 0;
+  int64_t today = tz_local_day(c->tz, c->now_ms), y;
   unsigned m, d, wd = civil_weekday(today);
   struct usage r;
   uint64_t ctx;
@@ -187,15 +209,7 @@ void api_summary_value(struct jsonw *w, const struct api_ctx *c)
   jsonw_obj_begin(w);
   jsonw_key(w, "timezone");
   jsonw_strz(w, c->tz_name ? c->tz_name : "UTC");
-  time_json(w, "generatedAt", c->now_ms);
-  if (c->set->n)
-    newest = c->set->ev[c->set->n - 1].ts_ms;
-  if (c->set->n)
-    time_json(w, "dataAsOf", newest);
-  else {
-    jsonw_key(w, "dataAsOf");
-    jsonw_null(w);
-  }
+  times_json(w, c);
   period_json(w, "today", c, today, today);
   /* Weeks start on Monday here: civil_weekday() counts from Sunday. */
   period_json(w, "thisWeek", c, today - (wd + 6) % 7, today);

@@ -52,6 +52,9 @@ void api_usage_json(struct jsonw *w, const char *key, uint64_t calls,
 void api_summary(struct buf *out, const struct api_ctx *c);
 /* The summary as a value inside a document being written (SSE events). */
 void api_summary_value(struct jsonw *w, const struct api_ctx *c);
+/* The SSE `hello` event's data, on one line: {generatedAt, dataAsOf} as
+ * the summary gives them. */
+void api_hello(struct buf *out, const struct api_ctx *c);
 void api_daily(struct buf *out, const struct api_ctx *c);
 void api_models(struct buf *out, const struct api_ctx *c);
 void api_projects(struct buf *out, const struct api_ctx *c);

@@ -466,6 +466,29 @@ static void test_session_prompts(void **state)
   fx_free(&f);
 }
 
+static void test_hello(void **state)
+{
+  struct fx f;
+  struct buf b = BUF_INIT;
+  struct dedup empty;
+
+  (void)state;
+  fx_make(&f, "UTC");
+  api_hello(&b, &f.c);
+  assert_string_equal(b.data, "{\"generatedAt\":\"2026-03-11T12:00:00.000Z\","
+                              "\"dataAsOf\":\"2026-03-10T23:30:00.000Z\"}");
+  buf_reset(&b);
+  dedup_init(&empty);
+  dedup_finish(&empty);
+  f.c.set = &empty;
+  api_hello(&b, &f.c);
+  assert_string_equal(b.data, "{\"generatedAt\":\"2026-03-11T12:00:00.000Z\","
+                              "\"dataAsOf\":null}");
+  dedup_release(&empty);
+  buf_release(&b);
+  fx_free(&f);
+}
+
 static void test_model_filter(void **state)
 {
   struct fx f;
@@ -502,6 +525,7 @@ int main(void)
       cmocka_unit_test(test_model_filter),
       cmocka_unit_test(test_session_detail),
       cmocka_unit_test(test_session_prompts),
+      cmocka_unit_test(test_hello),
       cmocka_unit_test(test_daily),
       cmocka_unit_test(test_summary_periods),
       cmocka_unit_test(test_models_share),
