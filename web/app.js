@@ -392,11 +392,29 @@ const tokmeter = (() => {
     });
     /* The server's data changed in a way a patch cannot follow. */
     source.addEventListener('resync', () => scheduleRefresh());
+    /* Each new connection first hears where the data stands. */
+    source.addEventListener('hello', (e) => {
+      try {
+        noteDataAsOf(JSON.parse(e.data).dataAsOf);
+      } catch (_) {
+        /* not JSON: the badge keeps what it said */
+      }
+    });
+  }
+
+  /* The live badge's tooltip tells how fresh the data is. */
+  function noteDataAsOf(iso) {
+    const live = document.getElementById('live');
+
+    if (!live) return;
+    live.dataset.asOf = iso || '';
+    live.title = iso ? `live updates · data as of ${fmt.time(iso)}` : 'live updates · no calls yet';
   }
 
   /* Remembers the newest summary and tells the overview cards. */
   function noteSummary(s) {
     lastSummary = s;
+    if ('dataAsOf' in s) noteDataAsOf(s.dataAsOf);
     for (const fn of summaryListeners) fn(s);
   }
 

@@ -51,8 +51,45 @@ tokmeter.charts = (() => {
     return `${c.dataset.label}: ${tokmeter.fmt.money(c.parsed.y ?? c.parsed)}`;
   }
 
-  /* Bars stacked by dataset; money: the values are USD. */
-  function stackedBar(labels, datasets, { money = false, label } = {}) {
+  /*
+   * text in lines of at most about width characters, broken at spaces only
+   * (a longer word keeps a line to itself): joined with one space each,
+   * the lines give text back.
+   */
+  function wrap(text, width) {
+    const lines = [];
+    let line = null;
+
+    for (const word of String(text).split(' ')) {
+      if (line !== null && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line === null ? word : `${line} ${word}`;
+      }
+    }
+    if (line !== null) lines.push(line);
+    return lines;
+  }
+
+  /*
+   * Bars stacked by dataset; money: the values are USD. notes: a text per
+   * bar (or undefined), shown wrapped above the tooltip's figures.
+   */
+  function stackedBar(labels, datasets, { money = false, label, notes = null } = {}) {
+    const callbacks = money ? { label: tooltipMoney } : {
+      label: (c) => `${c.dataset.label}: ${tokmeter.fmt.int(c.parsed.y)}`,
+    };
+
+    if (notes) {
+      callbacks.beforeBody = (items) => {
+        const note = items.length ? notes[items[0].dataIndex] : undefined;
+
+        if (note === undefined) return [];
+        /* About 7 px a character: the lines fit the chart, narrow or wide. */
+        return wrap(note, Math.max(24, Math.min(72, Math.floor(items[0].chart.width / 7) - 4)));
+      };
+    }
     return {
       label,
       type: 'bar',
@@ -65,13 +102,7 @@ tokmeter.charts = (() => {
             ticks: { callback: money ? moneyTick : (v) => tokmeter.fmt.compact(v) },
           },
         },
-        plugins: {
-          tooltip: {
-            callbacks: money ? { label: tooltipMoney } : {
-              label: (c) => `${c.dataset.label}: ${tokmeter.fmt.int(c.parsed.y)}`,
-            },
-          },
-        },
+        plugins: { tooltip: { callbacks } },
       },
     };
   }
@@ -191,6 +222,6 @@ tokmeter.charts = (() => {
 
   return {
     modelColor, color, KINDS, stackedBar, durationBar, costBars, doughnut, drawAll,
-    destroyAll, active: () => active,
+    destroyAll, active: () => active, wrap,
   };
 })();

@@ -246,6 +246,48 @@
     { title: 'Total', num: true }, { title: 'Cost', num: true },
   ];
 
+  /*
+   * The prompts of a session's turns (turns[].prompt), each with the sum of
+   * its turn: its calls until the next prompt of the same thread, main or
+   * subagents (a subagent's prompt is its task), as /api/prompts counts.
+   */
+  function sessionPrompts(turns) {
+    const open = new Map();
+    const out = [];
+
+    turns.forEach((t, i) => {
+      if (typeof t.prompt === 'string') {
+        const p = { turn: i, at: t.at, text: t.prompt, subagent: t.subagent,
+          usage: { calls: 0, totalTokens: 0, cost: 0, unpricedTokens: 0 } };
+
+        out.push(p);
+        open.set(t.subagent, p);
+      }
+      const p = open.get(t.subagent);
+
+      if (!p) return;
+      p.usage.calls += 1;
+      p.usage.totalTokens += t.usage.totalTokens;
+      p.usage.cost += t.usage.cost;
+      p.usage.unpricedTokens += t.usage.unpricedTokens;
+    });
+    return out;
+  }
+
+  function promptList(prompts) {
+    return el('ol', { class: 'turn-prompts' }, prompts.map((p) => el('li', { 'data-turn': p.turn },
+      el('div', { class: 'tp-meta' },
+        el('span', { class: 'tp-turn', text: `#${p.turn + 1}` }),
+        el('span', { text: fmt.time(p.at) }),
+        p.subagent ? el('span', { class: 'chip', text: 'subagent' }) : null,
+        el('span', { class: 'tp-figs' },
+          el('span', { 'data-field': 'tokens', 'data-value': p.usage.totalTokens,
+            text: fmt.int(p.usage.totalTokens) }),
+          ' tokens · ',
+          el('span', { 'data-field': 'cost', 'data-value': p.usage.cost, text: fmt.cost(p.usage) }))),
+      el('div', { class: 'tp-text', text: p.text }))));
+  }
+
   page('session', async (ctx) => {
     const d = await getJSON(api(`/api/sessions/${encodeURIComponent(ctx.arg)}`, {}, false));
     if (ctx.stale()) return;
@@ -270,9 +312,18 @@
     const datasets = charts.KINDS.map(([key, label, colour]) => ({
       label, backgroundColor: colour, data: d.turns.map((t) => t.usage[key]),
     }));
+    const prompts = sessionPrompts(d.turns);
+    const notes = d.turns.map((t) => (typeof t.prompt === 'string' ? t.prompt : undefined));
     ctx.root.append(section('Tokens per turn',
-      el('p', { class: 'muted', text: 'One bar per API call, in time order.' }),
-      ctx.chart(charts.stackedBar(labels, datasets, { label: 'tokens per turn' }), 'chart chart-turns')));
+      el('p', { class: 'muted', text: 'One bar per API call, in time order; ' +
+        'the first call of each prompt shows the prompt.' }),
+      ctx.chart(charts.stackedBar(labels, datasets, { label: 'tokens per turn', notes }),
+        'chart chart-turns'),
+      el('h3', { class: 'tp-title', text: 'Prompts in this session' }),
+      prompts.length
+        ? [el('p', { class: 'muted', text: 'Each with its turn: the calls until the next ' +
+            'prompt of its thread. Secrets in the text are redacted.' }), promptList(prompts)]
+        : el('p', { class: 'muted', text: 'No prompts found in this session\'s transcripts.' })));
     const tools = d.tools || [];
     ctx.root.append(section('Tools used', tools.length
       ? table([{ title: 'Tool' }, { title: 'Uses', num: true }],

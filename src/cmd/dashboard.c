@@ -398,18 +398,24 @@ static void api_route(void *arg, const struct http_request *req,
   http_params_release(&p);
 }
 
-/* Counts the tool calls in the transcripts of session id. */
-static void session_tools(struct dash *d, const char *id, struct tools *t)
+/* Reads the transcripts of session id (only those): its tool calls into
+ * t, its prompts into pr, sorted for api_session(). */
+static void session_files(struct dash *d, const char *id, struct tools *t,
+                          struct prompts *pr)
 {
   struct rcache *rc = records_of(d);
   size_t i;
 
   for (i = 0; i < rc->n; i++)
-    if (tools_in_session(rc->v[i].path, id))
+    if (tools_in_session(rc->v[i].path, id)) {
       tools_add(t, &rc->v[i].r);
+      prompts_add(pr, &rc->v[i].r, rc->v[i].path);
+    }
   pthread_mutex_unlock(&d->rc_lock);
+  prompts_by_call(pr);
 }
 
+/* GET /api/sessions/{id}: tools and turns[].prompt are local only. */
 static void session_route(void *arg, const struct http_request *req,
                           struct http_response *res)
 {
@@ -417,14 +423,19 @@ static void session_route(void *arg, const struct http_request *req,
   const char *id = http_request_param(req, "id");
   struct http_params p;
   struct api_ctx c;
+  struct agg_filter f;
+  struct prompts pr;
   struct tools t;
 
   tools_init(&t);
   pthread_rwlock_rdlock(&d->lock);
   if (!ctx_of(d, req, &p, &c, res)) {
-    session_tools(d, id, &t);
-    if (api_session(&res->body, &c, id, &t))
+    api_filter(&c, &f);
+    prompts_init_turns(&pr, c.set, c.pm, &f);
+    session_files(d, id, &t, &pr);
+    if (api_session(&res->body, &c, id, &t, &pr))
       http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
+    prompts_release(&pr);
   }
   pthread_rwlock_unlock(&d->lock);
   http_params_release(&p);
@@ -458,12 +469,21 @@ static void health_route(void *arg, const struct http_request *req,
   jsonw_obj_end(&w);
 }
 
+/* GET /api/usage/stream: the new client alone first hears `hello`. */
 static void stream_route(void *arg, const struct http_request *req,
                          struct http_response *res)
 {
   struct dash *d = arg;
+  struct buf data = BUF_INIT;
+  struct api_ctx c;
 
   (void)req;
+  pthread_rwlock_rdlock(&d->lock);
+  ctx_base(d, &c);
+  api_hello(&data, &c);
+  pthread_rwlock_unlock(&d->lock);
+  sse_event(&res->body, "hello", data.data);
+  buf_release(&data);
   res->stream = &d->hub;
 }
 

@@ -79,8 +79,9 @@ const char *http_request_header(const struct http_request *req,
  * What a handler fills in. http_response_init() gives 200, JSON, an empty
  * body, no extra headers and no stream. content_type is borrowed (use a
  * string literal). Setting stream makes the server answer with a
- * Server-Sent Events stream subscribed to that hub (src/http/sse.h)
- * instead of body; the hub must outlive the server. The response owns body
+ * Server-Sent Events stream subscribed to that hub (src/http/sse.h); body
+ * is then sent first on that stream only (events made by sse_event(), or
+ * nothing). The hub must outlive the server. The response owns body
  * and the header copies; http_response_release() frees them.
  */
 struct http_response {

@@ -151,7 +151,8 @@ static struct MHD_Response *make_response(struct http_server *s,
 
   if (res->stream) {
     remember_hub(s, res->stream);
-    r = sse__response(res->stream, c, &s->stopping);
+    r = sse__response(res->stream, c, &s->stopping, res->body.data,
+                      res->body.len);
   } else {
     r = MHD_create_response_from_buffer(res->body.len, res->body.data,
                                         MHD_RESPMEM_MUST_COPY);

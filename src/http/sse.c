@@ -88,14 +88,21 @@ static void format_event(struct buf *f, const char *event, const char *data)
   buf_addch(f, '\n');
 }
 
+int sse_event(struct buf *out, const char *event, const char *data)
+{
+  if (!event_ok(event) || strchr(data, '\r'))
+    return ERR_USAGE;
+  format_event(out, event, data);
+  return 0;
+}
+
 int sse_publish(struct sse *h, const char *event, const char *data)
 {
   struct buf frame = BUF_INIT;
   struct sse_sub *s;
 
-  if (!event_ok(event) || strchr(data, '\r'))
+  if (sse_event(&frame, event, data))
     return ERR_USAGE;
-  format_event(&frame, event, data);
   pthread_mutex_lock(&h->mu);
   for (s = h->subs; s; s = s->next) {
     if (s->ended)
@@ -218,7 +225,8 @@ static void sse_unsubscribe(void *cls)
 }
 
 struct MHD_Response *sse__response(struct sse *h, struct MHD_Connection *c,
-                                   const atomic_int *cancel)
+                                   const atomic_int *cancel, const char *first,
+                                   size_t len)
 {
   const union MHD_ConnectionInfo *ci;
   struct MHD_Response *r;
@@ -231,6 +239,8 @@ struct MHD_Response *sse__response(struct sse *h, struct MHD_Connection *c,
   if (ci)
     s->fd = ci->connect_fd;
   buf_adds(&s->out, ": ok\n\n");
+  if (len)
+    buf_add(&s->out, first, len);
   s->next_beat = mono_ms() + h->heartbeat_ms;
   r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, s,
                                         sse_unsubscribe);

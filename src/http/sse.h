@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "util/buf.h"
 #include "util/err.h"
 
 /*
@@ -20,9 +21,11 @@
  *   \n
  *
  * on every open stream (one "data:" line per line of the data) and wakes
- * them. A stream starts with the comment ": ok\n\n" and, after
- * heartbeat_ms without anything to send, gets the comment ": heartbeat\n\n"
- * so proxies and browsers keep it open and a vanished peer is noticed.
+ * them. A stream starts with the comment ": ok\n\n", then what the handler
+ * left in res->body for this client alone (events made by sse_event(): a
+ * greeting), and, after heartbeat_ms without anything to send, gets the
+ * comment ": heartbeat\n\n" so proxies and browsers keep it open and a
+ * vanished peer is noticed.
  *
  * Each stream is served by its connection's own thread (the server runs
  * libmicrohttpd thread-per-connection), which blocks in the hub's condvar
@@ -60,6 +63,13 @@ void sse_release(struct sse *h);
  */
 int sse_publish(struct sse *h, const char *event, const char *data);
 
+/*
+ * Appends to out the event sse_publish() would queue, for one stream only
+ * (a handler's res->body). Same rules and errors; out is left as it was
+ * on an error.
+ */
+int sse_event(struct buf *out, const char *event, const char *data);
+
 /* Ends every stream now and every later one at once. */
 void sse_close(struct sse *h);
 
@@ -69,13 +79,15 @@ size_t sse_count(struct sse *h);
 /*
  * For src/http/server.c only. sse__response() subscribes the connection
  * and returns the libmicrohttpd response to queue (NULL when it cannot be
- * created); the stream also ends once *cancel is non-zero. sse__wake()
- * makes every stream of the hub look at its state again.
+ * created); the stream sends first[0..len) after ": ok\n\n" (copied), and
+ * ends once *cancel is non-zero. sse__wake() makes every stream of the hub
+ * look at its state again.
  */
 struct MHD_Connection;
 struct MHD_Response;
 struct MHD_Response *sse__response(struct sse *h, struct MHD_Connection *c,
-                                   const atomic_int *cancel);
+                                   const atomic_int *cancel, const char *first,
+                                   size_t len);
 void sse__wake(struct sse *h);
 
 #endif

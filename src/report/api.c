@@ -5,6 +5,7 @@
 
 #include "core/civil.h"
 #include "report/api.h"
+#include "report/prompts.h"
 #include "report/tools.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -84,7 +85,7 @@ static void day_json(struct jsonw *w, const char *key, int64_t day)
   jsonw_strz(w, d);
 }
 
-static void filter_of(const struct api_ctx *c, struct agg_filter *f)
+void api_filter(const struct api_ctx *c, struct agg_filter *f)
 {
   memset(f, 0, sizeof(*f));
   f->tz = c->tz;
@@ -100,7 +101,7 @@ static void build(struct agg *a, const struct api_ctx *c, enum agg_by by)
 {
   struct agg_filter f;
 
-  filter_of(c, &f);
+  api_filter(c, &f);
   agg_init(a);
   agg_build(a, c->set, c->pm, &f, by, 1);
 }
@@ -112,7 +113,7 @@ static void period(const struct api_ctx *c, int64_t from, int64_t to,
   struct agg_filter f;
   size_t i;
 
-  filter_of(c, &f);
+  api_filter(c, &f);
   f.since_day = from;
   f.until_day = to;
   memset(u, 0, sizeof(*u));
@@ -159,7 +160,7 @@ static double cache_savings(const struct api_ctx *c)
   double saved = 0;
   size_t i;
 
-  filter_of(c, &f);
+  api_filter(c, &f);
   for (i = 0; i < c->set->n; i++) {
     const struct event *ev = &c->set->ev[i];
     const struct price *p;
@@ -175,9 +176,31 @@ static double cache_savings(const struct api_ctx *c)
   return saved;
 }
 
+/* generatedAt and dataAsOf (the newest call's time, or null). */
+static void times_json(struct jsonw *w, const struct api_ctx *c)
+{
+  time_json(w, "generatedAt", c->now_ms);
+  if (c->set->n)
+    time_json(w, "dataAsOf", c->set->ev[c->set->n - 1].ts_ms);
+  else {
+    jsonw_key(w, "dataAsOf");
+    jsonw_null(w);
+  }
+}
+
+void api_hello(struct buf *out, const struct api_ctx *c)
+{
+  struct jsonw w;
+
+  jsonw_init(&w, out, 0);
+  jsonw_obj_begin(&w);
+  times_json(&w, c);
+  jsonw_obj_end(&w);
+}
+
 void api_summary_value(struct jsonw *w, const struct api_ctx *c)
 {
-  int64_t today = tz_local_day(c->tz, c->now_ms), y, newest = 0;
+  int64_t today = tz_local_day(c->tz, c->now_ms), y;
   unsigned m, d, wd = civil_weekday(today);
   struct usage r;
   uint64_t ctx;
@@ -186,15 +209,7 @@ void api_summary_value(struct jsonw *w, const struct api_ctx *c)
   jsonw_obj_begin(w);
   jsonw_key(w, "timezone");
   jsonw_strz(w, c->tz_name ? c->tz_name : "UTC");
-  time_json(w, "generatedAt", c->now_ms);
-  if (c->set->n)
-    newest = c->set->ev[c->set->n - 1].ts_ms;
-  if (c->set->n)
-    time_json(w, "dataAsOf", newest);
-  else {
-    jsonw_key(w, "dataAsOf");
-    jsonw_null(w);
-  }
+  times_json(w, c);
   period_json(w, "today", c, today, today);
   /* Weeks start on Monday here: civil_weekday() counts from Sunday. */
   period_json(w, "thisWeek", c, today - (wd + 6) % 7, today);
@@ -327,7 +342,7 @@ static struct side *sides(const struct api_ctx *c, int by_project)
   struct side *s = xcalloc(n, sizeof(*s));
   struct agg_filter f;
 
-  filter_of(c, &f);
+  api_filter(c, &f);
   for (i = 0; i < c->set->n; i++) {
     const struct event *ev = &c->set->ev[i];
     uint32_t k = by_project ? project_of(c->pm, ev) : ev->session;
@@ -493,7 +508,7 @@ void api_heatmap(struct buf *out, const struct api_ctx *c)
   size_t i;
   int d, h;
 
-  filter_of(c, &f);
+  api_filter(c, &f);
   if (f.since_day == INT64_MIN && f.until_day == INT64_MAX) {
     f.since_day = today - (HEATMAP_DAYS - 1);
     f.until_day = today;
@@ -592,7 +607,8 @@ static void session_json(struct jsonw *w, const struct api_ctx *c,
 
 /* main/subagent sums and one turn per call of session `sid`. */
 static void session_calls(struct jsonw *w, const struct api_ctx *c,
-                          uint32_t sid, struct agg *a)
+                          uint32_t sid, struct agg *a,
+                          const struct prompts *prompts)
 {
   struct usage main_u, sub_u;
   struct agg_filter f;
@@ -601,11 +617,12 @@ static void session_calls(struct jsonw *w, const struct api_ctx *c,
 
   memset(&main_u, 0, sizeof(main_u));
   memset(&sub_u, 0, sizeof(sub_u));
-  filter_of(c, &f);
+  api_filter(c, &f);
   jsonw_key(w, "turns");
   jsonw_arr_begin(w);
   for (i = 0; i < c->set->n; i++) {
     const struct event *ev = &c->set->ev[i];
+    const char *text;
     int priced, sub;
     double cost;
     uint32_t model;
@@ -627,6 +644,10 @@ static void session_calls(struct jsonw *w, const struct api_ctx *c,
                    priced ? 0 : tokens_total(&ev->tok));
     jsonw_key(w, "subagent");
     jsonw_bool(w, sub);
+    if (prompts && (text = prompts_turn(prompts, i)) != NULL) {
+      jsonw_key(w, "prompt");
+      jsonw_strz(w, text);
+    }
     jsonw_obj_end(w);
   }
   jsonw_arr_end(w);
@@ -636,7 +657,7 @@ static void session_calls(struct jsonw *w, const struct api_ctx *c,
 }
 
 int api_session(struct buf *out, const struct api_ctx *c, const char *id,
-                const struct tools *tools)
+                const struct tools *tools, const struct prompts *prompts)
 {
   struct agg a;
   const struct agg_row *r;
@@ -668,7 +689,7 @@ int api_session(struct buf *out, const struct api_ctx *c, const char *id,
     jsonw_obj_end(&w);
   }
   jsonw_arr_end(&w);
-  session_calls(&w, c, sid, &a);
+  session_calls(&w, c, sid, &a, prompts);
   if (tools) {
     jsonw_key(&w, "tools");
     tools_json(&w, tools);

@@ -41,6 +41,9 @@ enum api_sort {
 
 struct jsonw;
 
+/* The filter of c's days, project and model, pricing with c's pricer. */
+void api_filter(const struct api_ctx *c, struct agg_filter *f);
+
 /* Writes a Usage object (docs/api.md) under key (NULL: as a value). */
 void api_usage_json(struct jsonw *w, const char *key, uint64_t calls,
                     const struct tokens *t, double cost, uint64_t unpriced);
@@ -49,21 +52,28 @@ void api_usage_json(struct jsonw *w, const char *key, uint64_t calls,
 void api_summary(struct buf *out, const struct api_ctx *c);
 /* The summary as a value inside a document being written (SSE events). */
 void api_summary_value(struct jsonw *w, const struct api_ctx *c);
+/* The SSE `hello` event's data, on one line: {generatedAt, dataAsOf} as
+ * the summary gives them. */
+void api_hello(struct buf *out, const struct api_ctx *c);
 void api_daily(struct buf *out, const struct api_ctx *c);
 void api_models(struct buf *out, const struct api_ctx *c);
 void api_projects(struct buf *out, const struct api_ctx *c);
 void api_sessions(struct buf *out, const struct api_ctx *c, enum api_sort sort,
                   int desc, size_t limit, size_t offset);
 struct tools;
+struct prompts;
 
 /*
  * One session's anatomy. Of what only the local files hold, writes
- * `tools` when tools is not NULL (the dashboard counts them; borrowed),
- * and never turns[].prompt. Returns 0, or -1 when no call has that
- * session id (404).
+ * `tools` when tools is not NULL, and turns[].prompt when prompts is not
+ * NULL: a turn carries prompts_turn() of its call, when there is one.
+ * The dashboard reads both from the session's files (prompts over c->set,
+ * made by prompts_init_turns() with api_filter(c) and sorted by
+ * prompts_by_call()); the team server passes NULL. Both borrowed. Returns
+ * 0, or -1 when no call has that session id (404).
  */
 int api_session(struct buf *out, const struct api_ctx *c, const char *id,
-                const struct tools *tools);
+                const struct tools *tools, const struct prompts *prompts);
 
 /* Without since/until: the 28 days up to today. */
 void api_heatmap(struct buf *out, const struct api_ctx *c);

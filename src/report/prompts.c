@@ -1,4 +1,4 @@
-/* The prompts whose turns cost most (GET /api/prompts), and redaction. */
+/* Prompts and their turns (GET /api/prompts, turns[].prompt), redaction. */
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,7 @@ void prompts_init(struct prompts *p, const struct dedup *set,
   p->set = set;
   p->pm = pm;
   p->f = f;
+  p->preview_chars = PROMPTS_PREVIEW_CHARS;
   p->nslots = 16;
   while (p->nslots < 2 * set->n)
     p->nslots *= 2;
@@ -51,6 +52,15 @@ void prompts_init(struct prompts *p, const struct dedup *set,
       s = (s + 1) & (p->nslots - 1);
     p->slots[s] = (uint32_t)(i + 1);
   }
+}
+
+void prompts_init_turns(struct prompts *p, const struct dedup *set,
+                        const struct project_map *pm,
+                        const struct agg_filter *f)
+{
+  prompts_init(p, set, pm, f);
+  p->preview_chars = PROMPTS_TURN_CHARS;
+  p->one_line = 1;
 }
 
 void prompts_release(struct prompts *p)
@@ -99,6 +109,7 @@ static void add_call(struct prompts *p, struct prompt_row *row, size_t idx)
     return;
   cost = p->f && p->f->pricer ? pricer_cost(p->f->pricer, ev, &priced) : 0;
   if (!row->calls) {
+    row->first = idx;
     row->session = ev->session;
     row->project = p->pm ? project_of(p->pm, ev) : 0;
   }
@@ -132,8 +143,12 @@ void prompts_add(struct prompts *p, const struct records *r, const char *path)
       row = &p->rows[p->n++];
       memset(row, 0, sizeof(*row));
       row->at = rec->ts_ms;
-      prompts_preview(r->text.data + rec->text_off, rec->text_len,
-                      PROMPTS_PREVIEW_CHARS, &pv);
+      if (p->one_line)
+        prompts_preview_line(r->text.data + rec->text_off, rec->text_len,
+                             p->preview_chars, &pv);
+      else
+        prompts_preview(r->text.data + rec->text_off, rec->text_len,
+                        p->preview_chars, &pv);
       row->preview = buf_detach(&pv, NULL);
       p->turn++;
       open = 1;
@@ -149,6 +164,34 @@ void prompts_add(struct prompts *p, const struct records *r, const char *path)
   }
   if (open)
     close_turn(p);
+}
+
+static int cmp_first(const void *x, const void *y)
+{
+  const struct prompt_row *a = x, *b = y;
+
+  return (a->first > b->first) - (a->first < b->first);
+}
+
+void prompts_by_call(struct prompts *p)
+{
+  if (p->n > 1)
+    qsort(p->rows, p->n, sizeof(*p->rows), cmp_first);
+}
+
+const char *prompts_turn(const struct prompts *p, size_t ev)
+{
+  size_t lo = 0, hi = p->n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+
+    if (p->rows[mid].first < ev)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < p->n && p->rows[lo].first == ev ? p->rows[lo].preview : NULL;
 }
 
 static int cmp_row(const void *x, const void *y)
@@ -356,18 +399,53 @@ void prompts_redact(const char *s, size_t n, struct buf *out)
   buf_add(out, s + done, n - done);
 }
 
+/* Appends s's first max_chars characters (UTF-8) to out. */
+static void cut(const struct buf *s, size_t max_chars, struct buf *out)
+{
+  size_t i = 0, chars = 0;
+
+  while (i < s->len && chars < max_chars) {
+    uint32_t cp;
+
+    i += jsonw_utf8_next(s->data + i, s->len - i, &cp);
+    chars++;
+  }
+  buf_add(out, s->data, i);
+}
+
 void prompts_preview(const char *s, size_t n, size_t max_chars, struct buf *out)
 {
   struct buf red = BUF_INIT;
-  size_t i = 0, chars = 0;
 
   prompts_redact(s, n, &red);
-  while (i < red.len && chars < max_chars) {
-    uint32_t cp;
+  cut(&red, max_chars, out);
+  buf_release(&red);
+}
 
-    i += jsonw_utf8_next(red.data + i, red.len - i, &cp);
-    chars++;
+static int is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+void prompts_preview_line(const char *s, size_t n, size_t max_chars,
+                          struct buf *out)
+{
+  struct buf red = BUF_INIT, line = BUF_INIT;
+  size_t i, start = 0;
+
+  prompts_redact(s, n, &red);
+  for (i = 0; i <= red.len; i++) {
+    if (i < red.len && !is_space(red.data[i]))
+      continue;
+    if (i > start) {
+      if (line.len)
+        buf_addch(&line, ' ');
+      buf_add(&line, red.data + start, i - start);
+    }
+    start = i + 1;
   }
-  buf_add(out, red.data, i);
+  cut(&line, max_chars, out);
+  buf_release(&line);
   buf_release(&red);
 }

@@ -1,4 +1,4 @@
-/* The prompts whose turns cost most (GET /api/prompts), and redaction. */
+/* Prompts and their turns (GET /api/prompts, turns[].prompt), redaction. */
 /* SPDX-License-Identifier: MIT */
 #ifndef TOKMETER_REPORT_PROMPTS_H
 #define TOKMETER_REPORT_PROMPTS_H
@@ -30,7 +30,8 @@ struct prompt_row {
   uint64_t calls, unpriced;
   struct tokens tok;
   double cost;
-  char *preview; /* owned: redacted, at most PROMPTS_PREVIEW_CHARS */
+  size_t first;  /* index in set->ev of the turn's first kept call */
+  char *preview; /* owned: redacted, at most preview_chars characters */
 };
 
 /* Borrows set, pm, filter (and its pricer); owns rows[] and the index
@@ -39,6 +40,8 @@ struct prompts {
   const struct dedup *set;
   const struct project_map *pm;
   const struct agg_filter *f;
+  size_t preview_chars; /* characters kept of each preview */
+  int one_line;         /* previews by prompts_preview_line() */
   struct prompt_row *rows;
   size_t n, cap;
   uint32_t *slots; /* open addressing over set->ev: index + 1 */
@@ -50,6 +53,25 @@ struct prompts {
 void prompts_init(struct prompts *p, const struct dedup *set,
                   const struct project_map *pm, const struct agg_filter *f);
 void prompts_release(struct prompts *p);
+
+/*
+ * As prompts_init(), for turns[].prompt of GET /api/sessions/{id}: the
+ * previews keep PROMPTS_TURN_CHARS characters on one line. Add the
+ * session's files with prompts_add(), then call prompts_by_call().
+ */
+void prompts_init_turns(struct prompts *p, const struct dedup *set,
+                        const struct project_map *pm,
+                        const struct agg_filter *f);
+
+/* Sorts rows[] by their first call, as prompts_turn() needs. */
+void prompts_by_call(struct prompts *p);
+
+/*
+ * The preview of the prompt whose turn starts with set->ev[ev] (the first
+ * of its calls the filter keeps), or NULL; borrowed from p. rows[] must be
+ * sorted by prompts_by_call().
+ */
+const char *prompts_turn(const struct prompts *p, size_t ev);
 
 /* Index of the event with this key in the set, or -1. */
 long prompts_find(const struct prompts *p, const uint64_t key[2], int key_kind);
@@ -76,5 +98,13 @@ void prompts_redact(const char *s, size_t n, struct buf *out);
 /* Redacts s, then keeps at most max_chars characters of it. */
 void prompts_preview(const char *s, size_t n, size_t max_chars,
                      struct buf *out);
+
+/*
+ * As prompts_preview(), on one line: after redaction, each run of ASCII
+ * whitespace (space, tab, CR, LF, FF, VT) becomes one space and the ends
+ * lose theirs, before the cut.
+ */
+void prompts_preview_line(const char *s, size_t n, size_t max_chars,
+                          struct buf *out);
 
 #endif

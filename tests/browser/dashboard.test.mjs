@@ -1,6 +1,7 @@
 // The dashboard server as a browser sees it: the API equals the CLI, the
-// page loads without console errors, and a line appended to a transcript
-// reaches an open page over SSE within 2 s.
+// page loads without console errors, a line appended to a transcript
+// reaches an open page over SSE within 2 s, and each new stream first
+// hears `hello` with the time and where the data stands.
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -140,4 +141,59 @@ test('calls that vanish make the server ask pages to resync', { skip: !bin && 'T
   }
   ctl.abort();
   assert.match(text, /event: resync\ndata: \{"reason":"calls removed"\}/);
+});
+
+// Reads a stream's body onto text until it holds want (null: never) or ms
+// pass; returns the text.
+async function readUntil(reader, text, want, ms = 3000) {
+  const dec = new TextDecoder();
+  const deadline = Date.now() + ms;
+  let pending = null;
+  while (!(want !== null && text.includes(want)) && Date.now() < deadline) {
+    pending = pending || reader.read();
+    const r = await Promise.race([pending, new Promise((ok) => setTimeout(() => ok(null), 100))]);
+    if (!r) continue; /* nothing yet: the same read stays pending */
+    pending = null;
+    const { value, done } = r;
+    if (done) break;
+    text += dec.decode(value, { stream: true });
+  }
+  return text;
+}
+
+test('a new stream first hears hello, and only it', { skip: !bin && 'TOKMETER not set' }, async (t) => {
+  const now = '2026-03-21T08:15:00.000Z';
+  const srv = await startServer(bin, ['dashboard', '--no-open', '--port', '0', '--claude-dir', corpus],
+    { ...env, TOKMETER_NOW: now }, { t });
+  const sum = await (await fetch(srv.url + 'api/summary')).json();
+  assert.match(sum.dataAsOf, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  const open = async () => {
+    const ctl = new AbortController();
+    const res = await fetch(srv.url + 'api/usage/stream', { signal: ctl.signal });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/event-stream');
+    return { ctl, reader: res.body.getReader(), text: '' };
+  };
+  const first = await open();
+  first.text = await readUntil(first.reader, '', '}\n\n');
+  // The bytes as sent: the opening comment, then the event, on one data line.
+  const hello = `: ok\n\nevent: hello\ndata: {"generatedAt":"${now}","dataAsOf":"${sum.dataAsOf}"}\n\n`;
+  assert.equal(first.text, hello);
+  const second = await open();
+  second.text = await readUntil(second.reader, '', '}\n\n');
+  assert.equal(second.text, hello);
+  // The first stream heard nothing of the second's hello.
+  first.text = await readUntil(first.reader, first.text, null, 600);
+  assert.equal(first.text, hello);
+  first.ctl.abort();
+  second.ctl.abort();
+
+  // A page uses it for the live badge's "data as of" (the models page
+  // fetches no summary: only the stream tells it).
+  const page = await newPage(browser, { viewport: { width: 1100, height: 700 } });
+  await page.goto(`${srv.url}#/models`);
+  await page.waitForSelector(`#live[data-as-of="${sum.dataAsOf}"]`);
+  assert.match(await page.getAttribute('#live', 'title'), /data as of/);
+  assertNoConsoleErrors(page);
+  await page.close();
 });

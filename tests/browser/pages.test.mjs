@@ -1,17 +1,18 @@
 // The dashboard's pages on a generated corpus with a pinned clock: the
 // overview's figures equal the CLI's, every page loads without console
-// errors, the session page draws its chart, the activity page charts
+// errors, the session page draws its chart and lists its prompts as the
+// API previews them, the activity page charts
 // active time and the prompts page lists the API's costliest prompts,
 // the theme toggle works and is remembered, a narrow window does not
 // scroll sideways, and --demo shows its banner. Screenshots of every page land under build/.
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { assertNoConsoleErrors, launch, newPage, screenshot, startServer } from './lib.mjs';
+import { assertNoConsoleErrors, launch, newPage, screenshot, screenshotDir, startServer } from './lib.mjs';
 
 const bin = process.env.TOKMETER;
 const skip = !bin && 'TOKMETER not set';
@@ -178,6 +179,111 @@ test('the sessions table sorts and opens a session with its chart', { skip }, as
   assert.ok(api.tools.length > 0, 'the session called tools');
   assert.equal(toolRows, api.tools.length);
   await screenshot(page, 'session');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+// What turns[].prompt holds for a prompt /api/prompts previews: one line,
+// the first 200 characters (code points).
+const turnPreview = (text) => [...text.replace(/[ \t\n\r\f\v]+/g, ' ').trim()].slice(0, 200).join('');
+
+// The prompt list of the session page: [{turn, text, tokens, cost}].
+async function sessionPromptRows(page) {
+  return page.$$eval('.turn-prompts li', (lis) => lis.map((li) => ({
+    turn: Number(li.dataset.turn),
+    text: li.querySelector('.tp-text').textContent,
+    tokens: Number(li.querySelector('[data-field="tokens"]').dataset.value),
+    cost: Number(li.querySelector('[data-field="cost"]').dataset.value),
+  })));
+}
+
+// Hovers the mouse over bar i of the turns chart; returns the tooltip's
+// prompt lines (empty when it shows none).
+async function hoverTurn(page, i) {
+  await page.$eval('.chart-turns canvas', (c) => c.scrollIntoView({ block: 'center' }));
+  const at = await page.$eval('.chart-turns canvas', (c, k) => {
+    const ch = Chart.getChart(c);
+    const box = c.getBoundingClientRect();
+    let best = null;
+    ch.data.datasets.forEach((_, d) => {
+      const bar = ch.getDatasetMeta(d).data[k];
+      const h = Math.abs(bar.base - bar.y);
+      if (!best || h > best.h) best = { h, x: bar.x, y: (bar.y + bar.base) / 2 };
+    });
+    return { x: box.left + best.x, y: box.top + best.y };
+  }, i);
+  await page.mouse.move(at.x, at.y);
+  await page.waitForFunction((k) => {
+    const t = Chart.getChart(document.querySelector('.chart-turns canvas')).tooltip;
+    return t.opacity > 0 && t.dataPoints && t.dataPoints[0].dataIndex === k;
+  }, i);
+  return page.$eval('.chart-turns canvas', (c) => Chart.getChart(c).tooltip.beforeBody);
+}
+
+test('the session page shows its prompts as the API previews them', { skip }, async () => {
+  // The session of the costliest prompt: the page sums its turn as /api/prompts does.
+  const top = (await apiGet('api/prompts?limit=1&tz=UTC')).prompts[0];
+  const id = top.sessionId;
+  const api = await apiGet(`api/sessions/${encodeURIComponent(id)}?tz=UTC`);
+  const withPrompt = api.turns.map((t, i) => [t, i]).filter(([t]) => 'prompt' in t);
+  assert.ok(withPrompt.length > 1, 'the session has prompts');
+  assert.ok(withPrompt.length < api.turns.length, 'and calls after them');
+  for (const [t] of withPrompt) {
+    assert.equal(typeof t.prompt, 'string');
+    assert.ok([...t.prompt].length <= 200, t.prompt);
+  }
+
+  const page = await open(`sessions/${encodeURIComponent(id)}`, 'session');
+  const rows = await sessionPromptRows(page);
+  assert.deepEqual(rows.map((r) => r.turn), withPrompt.map(([, i]) => i));
+  assert.deepEqual(rows.map((r) => r.text), withPrompt.map(([t]) => t.prompt));
+  // The costliest prompt's row: its first call is the first call after it.
+  const want = turnPreview(top.preview);
+  const first = withPrompt.find(([t]) => t.prompt === want && t.at >= top.at);
+  assert.ok(first, `a turn carries '${want}'`);
+  const row = rows.find((r) => r.turn === first[1]);
+  assert.equal(row.tokens, top.usage.totalTokens);
+  assert.ok(Math.abs(row.cost - top.usage.cost) < 1e-9, `${row.cost} != ${top.usage.cost}`);
+  assert.equal(await page.textContent(`.turn-prompts li[data-turn="${first[1]}"] [data-field="cost"]`),
+    money(top.usage.cost));
+
+  // The tooltip of a prompt's first call shows the prompt; the next call's does not.
+  const [t0, i0] = withPrompt[0];
+  if (!('prompt' in api.turns[i0 + 1])) assert.deepEqual(await hoverTurn(page, i0 + 1), []);
+  assert.equal((await hoverTurn(page, i0)).join(' '), t0.prompt);
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, 'session-tooltip.png') });
+  await page.mouse.move(0, 0);
+  await screenshot(page, 'session-prompts');
+  await page.click('#theme-toggle');
+  await page.waitForSelector('main[data-ready] .page[data-page="session"] .turn-prompts');
+  await screenshot(page, 'session-dark');
+  assertNoConsoleErrors(page);
+  await page.close();
+});
+
+test('a long session prompt is wrapped in the tooltip and shown as text', { skip }, async () => {
+  const page = await newPage(browser, { ...pageOpts, viewport: { width: 400, height: 800 } });
+  const long = `<b>not bold</b> ${'word '.repeat(37)}end`;
+  await page.route(/\/api\/sessions\/[^?]+\?/, async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    body.turns[0].prompt = long;
+    await route.fulfill({ response: res, json: body });
+  });
+  const id = (await apiGet('api/prompts?limit=1&tz=UTC')).prompts[0].sessionId;
+  await page.goto(`${srv.url}#/sessions/${encodeURIComponent(id)}`);
+  await page.waitForSelector('main[data-ready] .page[data-page="session"] .turn-prompts');
+  assert.equal(await page.textContent('.turn-prompts li[data-turn="0"] .tp-text'), long);
+  assert.equal(await page.$$eval('main .turn-prompts b', (b) => b.length), 0);
+  const lines = await hoverTurn(page, 0);
+  assert.ok(lines.length > 3, `wrapped: ${JSON.stringify(lines)}`);
+  assert.equal(lines.join(' '), long);
+  const width = await page.$eval('.chart-turns canvas', (c) => c.clientWidth);
+  const tip = await page.$eval('.chart-turns canvas', (c) => Chart.getChart(c).tooltip.width);
+  assert.ok(tip <= width, `the tooltip (${tip} px) fits the chart (${width} px)`);
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, 'session-tooltip-400px.png') });
   assertNoConsoleErrors(page);
   await page.close();
 });
@@ -350,6 +456,14 @@ test('a 400-pixel window does not scroll sideways', { skip }, async () => {
     assertNoConsoleErrors(page);
     await page.close();
   }
+  const id = (await apiGet('api/prompts?limit=1&tz=UTC')).prompts[0].sessionId;
+  const page = await open(`sessions/${encodeURIComponent(id)}`, 'session', narrow);
+  assert.ok(await page.$$eval('.turn-prompts li', (l) => l.length) > 0);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 400, `session: ${width} px wide`);
+  await screenshot(page, 'session-400px');
+  assertNoConsoleErrors(page);
+  await page.close();
 });
 
 test('--demo shows a banner', { skip }, async (t) => {

@@ -83,6 +83,19 @@ static void h_stream(void *ctx, const struct http_request *req,
   res->stream = ctx;
 }
 
+/* A stream whose new client first hears its own `hello`: {"n": visits}. */
+static void h_greet(void *ctx, const struct http_request *req,
+                    struct http_response *res)
+{
+  struct fixture *f = ctx;
+  char data[32];
+
+  (void)req;
+  snprintf(data, sizeof(data), "{\"n\":%zu}", sse_count(&f->hub) + 1);
+  assert_int_equal(sse_event(&res->body, "hello", data), 0);
+  res->stream = &f->hub;
+}
+
 static void start(struct fixture *f, int heartbeat_ms, size_t max_body)
 {
   struct http_config cfg = {0};
@@ -102,6 +115,8 @@ static void start(struct fixture *f, int heartbeat_ms, size_t max_body)
   assert_int_equal(
       http_router_add(&f->router, "GET", "/api/stream", h_stream, &f->hub, &e),
       0);
+  assert_int_equal(
+      http_router_add(&f->router, "GET", "/api/greet", h_greet, f, &e), 0);
   cfg.host = "127.0.0.1";
   cfg.port = 0;
   cfg.router = &f->router;
@@ -416,18 +431,23 @@ static int stream_until(int fd, struct buf *raw, struct buf *body,
   }
 }
 
-static int open_stream(unsigned port, struct buf *raw)
+static int open_path(unsigned port, const char *path, struct buf *raw)
 {
   char req[128];
   int fd = connect_to(port);
 
   snprintf(req, sizeof(req),
-           "GET /api/stream HTTP/1.1\r\nHost: localhost:%u\r\n"
+           "GET %s HTTP/1.1\r\nHost: localhost:%u\r\n"
            "Accept: text/event-stream\r\n\r\n",
-           port);
+           path, port);
   send_all(fd, req, strlen(req));
   buf_reset(raw);
   return fd;
+}
+
+static int open_stream(unsigned port, struct buf *raw)
+{
+  return open_path(port, "/api/stream", raw);
 }
 
 static int64_t now_ms(void)
@@ -509,6 +529,47 @@ static void test_sse_many_streams(void **state)
   stop(&f);
 }
 
+static void test_sse_first_event_per_client(void **state)
+{
+  struct fixture f;
+  struct buf raw[2], body = BUF_INIT, ev = BUF_INIT;
+  int fd[2], i;
+
+  (void)state;
+  start(&f, 0, 0);
+  for (i = 0; i < 2; i++)
+    buf_init(&raw[i], 0);
+  fd[0] = open_path(f.srv.port, "/api/greet", &raw[0]);
+  assert_int_equal(stream_until(fd[0], &raw[0], &body, "}\n\n", 3000), 1);
+  assert_string_equal(body.data, ": ok\n\nevent: hello\ndata: {\"n\":1}\n\n");
+  assert_non_null(
+      strstr(raw[0].data, "\r\nContent-Type: text/event-stream\r\n"));
+  /* the second client hears its own hello; the first hears nothing new */
+  fd[1] = open_path(f.srv.port, "/api/greet", &raw[1]);
+  assert_int_equal(stream_until(fd[1], &raw[1], &body, "}\n\n", 3000), 1);
+  assert_string_equal(body.data, ": ok\n\nevent: hello\ndata: {\"n\":2}\n\n");
+  assert_int_equal(sse_publish(&f.hub, "usage", "{}"), 0);
+  for (i = 0; i < 2; i++) {
+    assert_int_equal(
+        stream_until(fd[i], &raw[i], &body, "event: usage\ndata: {}\n\n", 3000),
+        1);
+    assert_int_equal(strstr(body.data, "event: hello") - body.data, 6);
+    assert_null(strstr(body.data + 7, "event: hello"));
+    close(fd[i]);
+    buf_release(&raw[i]);
+  }
+  /* a bad event leaves the body as it was */
+  buf_adds(&ev, "x");
+  assert_int_equal(sse_event(&ev, "bad name", "{}"), ERR_USAGE);
+  assert_int_equal(sse_event(&ev, "hello", "a\rb"), ERR_USAGE);
+  assert_string_equal(ev.data, "x");
+  assert_int_equal(sse_event(&ev, "hello", "a\nb"), 0);
+  assert_string_equal(ev.data, "xevent: hello\ndata: a\ndata: b\n\n");
+  buf_release(&ev);
+  buf_release(&body);
+  stop(&f);
+}
+
 static void test_sse_heartbeat_and_stop(void **state)
 {
   struct fixture f;
@@ -548,6 +609,7 @@ int main(void)
       cmocka_unit_test(test_body_cap_and_port_in_use),
       cmocka_unit_test(test_sse_events_in_order),
       cmocka_unit_test(test_sse_many_streams),
+      cmocka_unit_test(test_sse_first_event_per_client),
       cmocka_unit_test(test_sse_heartbeat_and_stop),
   };
 

@@ -11,7 +11,10 @@
 #include "core/civil.h"
 #include "evset.h"
 #include "report/api.h"
+#include "report/prompts.h"
 #include "report/tools.h"
+#include "source/line.h"
+#include "source/records.h"
 #include "source/tzfile.h"
 
 static const struct call_spec calls[] = {
@@ -220,7 +223,7 @@ static void test_sessions_sort_page(void **state)
 static long long cell(json_t *j, int weekday, int hour)
 {
   json_t *c = json_array_get(json_object_get(j, "cells"),
-                             (size_t)(weekday * 24 + hour));
+                             (size_t)weekday * 24 + (size_t)hour);
 
   assert_int_equal(num(c, "weekday"), weekday);
   assert_int_equal(num(c, "hour"), hour);
@@ -268,7 +271,7 @@ static void test_session_detail(void **state)
 
   (void)state;
   fx_make(&f, "UTC");
-  assert_int_equal(api_session(&b, &f.c, "s1", NULL), 0);
+  assert_int_equal(api_session(&b, &f.c, "s1", NULL, NULL), 0);
   j = parse(&b);
   turns = json_object_get(j, "turns");
   assert_int_equal(json_array_size(turns), 2);
@@ -285,15 +288,203 @@ static void test_session_detail(void **state)
   json_decref(j);
   buf_reset(&b);
   tools_init(&t);
-  assert_int_equal(api_session(&b, &f.c, "s1", &t), 0);
+  assert_int_equal(api_session(&b, &f.c, "s1", &t, NULL), 0);
   j = parse(&b);
   assert_true(json_is_array(json_object_get(j, "tools")));
   assert_int_equal(json_array_size(json_object_get(j, "tools")), 0);
   json_decref(j);
   tools_release(&t);
   buf_reset(&b);
-  assert_int_equal(api_session(&b, &f.c, "nope", NULL), -1);
+  assert_int_equal(api_session(&b, &f.c, "nope", NULL, NULL), -1);
   assert_int_equal(b.len, 0);
+  buf_release(&b);
+  fx_free(&f);
+}
+
+/* A session's transcripts for turns[].prompt: the main file and one
+ * subagent's, as Claude Code writes them. */
+#define MAIN_FILE "/p/-home-u-app/s9.jsonl"
+#define SUB_FILE "/p/-home-u-app/s9/subagents/agent-a1.jsonl"
+#define PROMPT(ts, side, text)                                                 \
+  "{\"type\":\"user\",\"timestamp\":\"2026-03-10T10:00:" ts "Z\","             \
+  "\"sessionId\":\"s9\",\"isSidechain\":" side ",\"message\":{\"role\":"       \
+  "\"user\",\"content\":\"" text "\"}}"
+#define CALL(ts, side, id, model, in)                                          \
+  "{\"type\":\"assistant\",\"timestamp\":\"2026-03-10T10:00:" ts "Z\","        \
+  "\"sessionId\":\"s9\",\"isSidechain\":" side ",\"requestId\":\"r_" id        \
+  "\",\"message\":{\"id\":\"" id "\",\"model\":\"" model "\",\"content\":"     \
+  "[{\"type\":\"text\",\"text\":\"ok\"}],\"usage\":{\"input_tokens\":" in      \
+  ",\"output_tokens\":5}}}"
+#define HAIKU "claude-haiku-4-5"
+#define SONNET "claude-sonnet-4-5"
+/* 300 characters: 198 a, é (2 bytes) and 😀 (4 bytes) at 199 and 200. */
+#define A10 "aaaaaaaaaa"
+#define A198                                                                   \
+  A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10  \
+      "aaaaaaaa"
+#define B10 "bbbbbbbbbb"
+#define LONG_TEXT                                                              \
+  A198 "\\u00e9\\ud83d\\ude00" B10 B10 B10 B10 B10 B10 B10 B10 B10 B10
+#define LONG_CUT A198 "\xc3\xa9\xf0\x9f\x98\x80"
+
+static const char *const main_lines[] = {
+    PROMPT(
+        "00.000", "false",
+        "deploy with\\n\\n  key sk-ant-api03-AbCdEf0123456789xyzXYZ please "),
+    CALL("01.000", "false", "msg_1", HAIKU, "100"),
+    CALL("01.000", "false", "msg_1", HAIKU, "100"), /* its second block */
+    "{\"type\":\"user\",\"timestamp\":\"2026-03-10T10:00:02.000Z\","
+    "\"sessionId\":\"s9\",\"message\":{\"content\":[{\"type\":\"tool_result\","
+    "\"tool_use_id\":\"t1\",\"content\":\"done\"}]}}",
+    CALL("03.000", "false", "msg_2", SONNET, "200"),
+    PROMPT("09.000", "false", LONG_TEXT),
+    CALL("10.000", "false", "msg_3", SONNET, "300"),
+};
+
+static const char *const sub_lines[] = {
+    PROMPT("04.000", "true", "\\tExplore   the repo\\n"),
+    CALL("05.000", "true", "msg_4", HAIKU, "40"),
+    CALL("06.000", "true", "msg_5", HAIKU, "50"),
+};
+
+/* Adds a file's lines: its records to r, its calls to d. */
+static void add_file(struct dedup *d, struct records *r, const char *path,
+                     const char *const *lines, size_t n)
+{
+  uint32_t file = strtab_intern(&d->strs, path, strlen(path));
+  struct line_parser lp;
+  size_t i;
+
+  line_parser_init(&lp);
+  for (i = 0; i < n; i++) {
+    size_t len = strlen(lines[i]);
+    struct usage_rec rec;
+    struct event ev;
+
+    assert_int_equal(records_add_line(r, lines[i], len), 1);
+    if (!line_prefilter(lines[i], len))
+      continue;
+    assert_int_equal(line_parse(&lp, lines[i], len, &rec), LINE_EVENT);
+    event_from_rec(&ev, &rec, &d->strs, file, 0);
+    dedup_add(d, &ev);
+  }
+  line_parser_release(&lp);
+}
+
+/* api_session() of s9 with the prompts of both files, parsed. */
+static json_t *session_with_prompts(struct fx *f, const struct records *rm,
+                                    const struct records *rs)
+{
+  struct agg_filter flt;
+  struct prompts pr;
+  struct buf b = BUF_INIT;
+  json_t *j;
+
+  api_filter(&f->c, &flt);
+  prompts_init_turns(&pr, f->c.set, f->c.pm, &flt);
+  prompts_add(&pr, rs, SUB_FILE); /* in any order */
+  prompts_add(&pr, rm, MAIN_FILE);
+  prompts_by_call(&pr);
+  assert_int_equal(api_session(&b, &f->c, "s9", NULL, &pr), 0);
+  prompts_release(&pr);
+  assert_null(strstr(b.data, "sk-ant"));
+  j = parse(&b);
+  buf_release(&b);
+  return j;
+}
+
+static const char *turn_str(json_t *turns, size_t i, const char *key)
+{
+  return json_string_value(json_object_get(json_array_get(turns, i), key));
+}
+
+static void test_session_prompts(void **state)
+{
+  struct fx f;
+  struct records rm, rs;
+  struct buf b = BUF_INIT;
+  json_t *j, *turns;
+  size_t i;
+
+  (void)state;
+  fx_make(&f, "UTC");
+  dedup_release(&f.d); /* this test's own calls */
+  dedup_init(&f.d);
+  records_init(&rm);
+  records_init(&rs);
+  add_file(&f.d, &rm, MAIN_FILE, main_lines,
+           sizeof(main_lines) / sizeof(main_lines[0]));
+  add_file(&f.d, &rs, SUB_FILE, sub_lines,
+           sizeof(sub_lines) / sizeof(sub_lines[0]));
+  dedup_finish(&f.d);
+  pricer_release(&f.pr);
+  pricer_init(&f.pr, COST_AUTO, &f.pt, &f.d.strs);
+
+  j = session_with_prompts(&f, &rm, &rs);
+  turns = json_object_get(j, "turns");
+  assert_int_equal(json_array_size(turns), 5);
+  /* time order: msg_1, msg_2, the subagent's msg_4 and msg_5, msg_3 */
+  assert_string_equal(turn_str(turns, 0, "at"), "2026-03-10T10:00:01.000Z");
+  assert_string_equal(turn_str(turns, 0, "prompt"),
+                      "deploy with key [redacted] please");
+  assert_string_equal(turn_str(turns, 1, "at"), "2026-03-10T10:00:03.000Z");
+  assert_null(json_object_get(json_array_get(turns, 1), "prompt"));
+  assert_true(
+      json_is_true(json_object_get(json_array_get(turns, 2), "subagent")));
+  assert_string_equal(turn_str(turns, 2, "prompt"), "Explore the repo");
+  assert_null(json_object_get(json_array_get(turns, 3), "prompt"));
+  assert_string_equal(turn_str(turns, 4, "at"), "2026-03-10T10:00:10.000Z");
+  /* 300 characters cut to 200, the multi-byte ones at the cut whole */
+  assert_string_equal(turn_str(turns, 4, "prompt"), LONG_CUT);
+  assert_int_equal(strlen(turn_str(turns, 4, "prompt")), 198 + 2 + 4);
+  json_decref(j);
+
+  /* A filter that drops a prompt's first call moves it to the next one. */
+  f.c.model = SONNET;
+  j = session_with_prompts(&f, &rm, &rs);
+  turns = json_object_get(j, "turns");
+  assert_int_equal(json_array_size(turns), 2);
+  assert_string_equal(turn_str(turns, 0, "at"), "2026-03-10T10:00:03.000Z");
+  assert_string_equal(turn_str(turns, 0, "prompt"),
+                      "deploy with key [redacted] please");
+  assert_string_equal(turn_str(turns, 1, "prompt"), LONG_CUT);
+  json_decref(j);
+  f.c.model = NULL;
+
+  /* The team server passes no prompts: no turn has the key. */
+  assert_int_equal(api_session(&b, &f.c, "s9", NULL, NULL), 0);
+  j = parse(&b);
+  turns = json_object_get(j, "turns");
+  assert_int_equal(json_array_size(turns), 5);
+  for (i = 0; i < json_array_size(turns); i++)
+    assert_null(json_object_get(json_array_get(turns, i), "prompt"));
+  assert_null(strstr(b.data, "\"prompt\""));
+  json_decref(j);
+  buf_release(&b);
+  records_release(&rm);
+  records_release(&rs);
+  fx_free(&f);
+}
+
+static void test_hello(void **state)
+{
+  struct fx f;
+  struct buf b = BUF_INIT;
+  struct dedup empty;
+
+  (void)state;
+  fx_make(&f, "UTC");
+  api_hello(&b, &f.c);
+  assert_string_equal(b.data, "{\"generatedAt\":\"2026-03-11T12:00:00.000Z\","
+                              "\"dataAsOf\":\"2026-03-10T23:30:00.000Z\"}");
+  buf_reset(&b);
+  dedup_init(&empty);
+  dedup_finish(&empty);
+  f.c.set = &empty;
+  api_hello(&b, &f.c);
+  assert_string_equal(b.data, "{\"generatedAt\":\"2026-03-11T12:00:00.000Z\","
+                              "\"dataAsOf\":null}");
+  dedup_release(&empty);
   buf_release(&b);
   fx_free(&f);
 }
@@ -333,6 +524,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_model_filter),
       cmocka_unit_test(test_session_detail),
+      cmocka_unit_test(test_session_prompts),
+      cmocka_unit_test(test_hello),
       cmocka_unit_test(test_daily),
       cmocka_unit_test(test_summary_periods),
       cmocka_unit_test(test_models_share),

@@ -74,6 +74,29 @@ static void test_preview_cut(void **state)
   buf_release(&out);
 }
 
+static void line_is(const char *in, size_t max, const char *want)
+{
+  struct buf out = BUF_INIT;
+
+  prompts_preview_line(in, strlen(in), max, &out);
+  assert_string_equal(out.data, want);
+  buf_release(&out);
+}
+
+static void test_preview_line(void **state)
+{
+  (void)state;
+  line_is("  fix\tthe\r\n\n bug \n", 200, "fix the bug");
+  line_is(" \n\t ", 200, "");
+  /* redacted before the lines are joined: the PEM block is found whole */
+  line_is("key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n"
+          "-----END RSA PRIVATE KEY-----\n  done",
+          200, "key: [redacted] done");
+  /* the cut counts characters after joining */
+  line_is("a  b\n\nc d", 5, "a b c");
+  line_is("\xc3\xa9  \xc3\xa9 x", 3, "\xc3\xa9 \xc3\xa9");
+}
+
 /* Calls m1..m5: cost 1.0, 3.0, 0.5 (file A), 10.0 (file B), none (A). */
 static void make_set(struct dedup *d)
 {
@@ -192,6 +215,13 @@ static void test_turns_top_n(void **state)
   assert_int_equal(p.rows[2].calls, 1);
   assert_int_equal(p.rows[2].unpriced, 510);
   assert_string_equal(p.rows[2].preview, "fourth");
+  /* by call: each prompt on the first call of its turn (m1, m3, m5) */
+  prompts_by_call(&p);
+  assert_string_equal(prompts_turn(&p, 0), "first");
+  assert_null(prompts_turn(&p, 1)); /* m2: the first prompt's second call */
+  assert_string_equal(prompts_turn(&p, 2), "second [redacted]");
+  assert_null(prompts_turn(&p, 3)); /* m4: kept from file B */
+  assert_string_equal(prompts_turn(&p, 4), "fourth");
 
   /* a filter that keeps nothing leaves no prompt */
   prompts_release(&p);
@@ -215,6 +245,7 @@ int main(void)
       cmocka_unit_test(test_redact_tokens),
       cmocka_unit_test(test_redact_named_and_pem),
       cmocka_unit_test(test_preview_cut),
+      cmocka_unit_test(test_preview_line),
       cmocka_unit_test(test_turns_top_n),
   };
 
