@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/dash.h"
 #include "cmd/load.h"
 #include "core/civil.h"
 #include "http/assets.h"
@@ -40,40 +41,11 @@ enum { OPT_PORT = OPT_FIRST_COMMAND_OPT, OPT_HOST, OPT_NO_OPEN, OPT_DEMO };
 #define DEFAULT_PORT 3456
 #define RESCAN_MS 10000 /* read everything again this often anyway */
 #define SETTLE_MS 200   /* a burst of writes is read once */
-#define LIMIT_MAX 1000
-#define NEW_CALLS_MAX 100 /* calls listed in one `usage` event */
 
 struct dash_opts {
   unsigned port;
   const char *host;
   int no_open, demo;
-};
-
-/*
- * The data every handler reads. The reader thread loads the transcripts
- * through the index, writes what changed into the store, and brings the
- * view of the store that the API answers from up to date (store/sync.h).
- * Handlers run on the server's threads and hold the read lock while they
- * build an answer; the reader thread changes the view, the pricer and l
- * only under the write lock.
- */
-struct dash {
-  pthread_rwlock_t lock;
-  struct loaded *l; /* current: files, zone, prices, index statistics */
-  struct store *store;
-  struct store_view view; /* the calls the API reads */
-  struct pricer pricer;   /* over view.set's models and l's prices */
-  struct report_opts *ro;
-  struct app *app;
-  struct app quiet; /* for reloads: warnings go nowhere */
-  struct sse hub;
-  /* Transcript records for the local-only endpoints, kept between
-   * requests; rc_lock guards rc (taken inside the read lock). */
-  pthread_mutex_t rc_lock;
-  struct rcache rc;
-  int demo;
-  int pinned; /* TOKMETER_NOW stops the clock (tests) */
-  volatile int stop;
 };
 
 static void usage(FILE *f)
@@ -148,407 +120,6 @@ static int parse_opts(int argc, char **argv, struct report_opts *ro,
   return r ? r : (report_opts_finish(ro, app) ? -1 : 0);
 }
 
-/* Now: the real clock, unless TOKMETER_NOW pinned it (tests). */
-static int64_t dash_now(const struct dash *d)
-{
-  struct timespec ts;
-
-  if (d->pinned)
-    return d->app->now_ms;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* An api_ctx over the current data, with no parameters. */
-static void ctx_base(struct dash *d, struct api_ctx *c)
-{
-  struct loaded *l = d->l;
-
-  memset(c, 0, sizeof(*c));
-  c->set = &d->view.set;
-  c->pm = &d->view.pm;
-  c->pricer = &d->pricer;
-  c->tz = &l->tz;
-  c->tz_name = l->tz.name;
-  c->since_day = INT64_MIN;
-  c->until_day = INT64_MAX;
-  c->now_ms = dash_now(d);
-  c->deleted_files = l->cached ? l->index.files_gone : 0;
-  c->deleted_calls = l->cached ? l->index.events_gone : 0;
-}
-
-/* The request's parameters as an api_ctx over the current data. On a
- * bad parameter, fills res with the 400 and returns -1. */
-static int ctx_of(struct dash *d, const struct http_request *req,
-                  struct http_params *p, struct api_ctx *c,
-                  struct http_response *res)
-{
-  const struct project_map *pm = &d->view.pm;
-  const char *bad = NULL;
-  struct err e = ERR_INIT;
-
-  http_params_init(p);
-  if (http_params_parse(req, LIMIT_MAX, p, &bad, &e)) {
-    http_param_fail(res, bad ? bad : "?", &e);
-    return -1;
-  }
-  ctx_base(d, c);
-  if (p->has_tz) {
-    c->tz = &p->tz;
-    c->tz_name = http_request_query(req, "tz");
-  }
-  if (p->has_since)
-    c->since_day = p->since;
-  if (p->has_until)
-    c->until_day = p->until;
-  if (p->has_project) {
-    c->project = strtab_find(&pm->names, p->project, strlen(p->project));
-    if (!c->project)
-      c->project = UINT32_MAX; /* matches nothing */
-  }
-  c->model = p->has_model ? p->model : NULL;
-  return 0;
-}
-
-enum endpoint {
-  EP_SUMMARY,
-  EP_DAILY,
-  EP_SESSIONS,
-  EP_PROJECTS,
-  EP_MODELS,
-  EP_HEATMAP,
-  EP_ACTIVITY,
-  EP_PROMPTS
-};
-
-struct route_ctx {
-  struct dash *d;
-  enum endpoint ep;
-};
-
-static int sort_of(const char *s, enum api_sort *out)
-{
-  static const char *const names[] = {"cost", "start", "end", "tokens",
-                                      "duration"};
-  size_t i;
-
-  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-    if (!strcmp(s, names[i])) {
-      *out = (enum api_sort)i;
-      return 0;
-    }
-  return -1;
-}
-
-static void sessions(struct dash *d, const struct http_request *req,
-                     const struct http_params *p, const struct api_ctx *c,
-                     struct http_response *res)
-{
-  const char *sort = http_request_query(req, "sort");
-  const char *order = http_request_query(req, "order");
-  const char *off = http_request_query(req, "offset");
-  enum api_sort by = API_SORT_COST;
-  long offset = 0;
-  char *end = NULL;
-
-  (void)d;
-  if (sort && sort_of(sort, &by)) {
-    http_response_error(res, 400, "bad_parameter", "sort",
-                        "invalid sort '%s' (expected cost, start, end, "
-                        "tokens or duration)",
-                        sort);
-    return;
-  }
-  if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
-    http_response_error(res, 400, "bad_parameter", "order",
-                        "invalid order '%s' (expected asc or desc)", order);
-    return;
-  }
-  if (off) {
-    offset = strtol(off, &end, 10);
-    if (!*off || *end || offset < 0) {
-      http_response_error(res, 400, "bad_parameter", "offset",
-                          "invalid offset '%s' (expected 0 or more)", off);
-      return;
-    }
-  }
-  api_sessions(&res->body, c, by, !order || !strcmp(order, "desc"),
-               p->has_limit ? (size_t)p->limit : 100, (size_t)offset);
-}
-
-/* The records cache, locked and brought in line with the current file
- * list; the caller unlocks d->rc_lock. */
-static struct rcache *records_of(struct dash *d)
-{
-  const struct discover *disc = &d->l->disc;
-
-  pthread_mutex_lock(&d->rc_lock);
-  rcache_sync(&d->rc, disc->files, disc->nfiles);
-  return &d->rc;
-}
-
-/*
- * Reads every transcript's records once, in the background, so that the
- * first visit to Activity or Prompts finds them (about 1 s per 100 MB).
- * Works on a copy of the file list: the data lock is not held meanwhile.
- */
-static void *warm_main(void *arg)
-{
-  struct dash *d = arg;
-  struct source_file *files;
-  size_t n, i;
-
-  pthread_rwlock_rdlock(&d->lock);
-  n = d->l->disc.nfiles;
-  files = xcalloc(n ? n : 1, sizeof(*files));
-  for (i = 0; i < n; i++) {
-    files[i] = d->l->disc.files[i];
-    files[i].path = xstrdup(files[i].path);
-  }
-  pthread_rwlock_unlock(&d->lock);
-  pthread_mutex_lock(&d->rc_lock);
-  rcache_sync(&d->rc, files, n);
-  pthread_mutex_unlock(&d->rc_lock);
-  for (i = 0; i < n; i++)
-    free(files[i].path);
-  free(files);
-  return NULL;
-}
-
-/* GET /api/activity: from every transcript's records (cached). */
-static void activity(struct dash *d, const struct api_ctx *c,
-                     struct http_response *res)
-{
-  struct rcache *rc = records_of(d);
-  struct activity a;
-  size_t i;
-
-  activity_init(&a, c->tz);
-  for (i = 0; i < rc->n; i++)
-    activity_add(&a, &rc->v[i].r, activity_subagent_path(rc->v[i].path));
-  pthread_mutex_unlock(&d->rc_lock);
-  activity_json(&res->body, &a, c->tz_name, c->since_day, c->until_day);
-  activity_release(&a);
-}
-
-/* GET /api/prompts (local only): prompt text never leaves this host. */
-static void prompts(struct dash *d, const struct http_params *p,
-                    const struct api_ctx *c, struct http_response *res)
-{
-  struct rcache *rc;
-  struct agg_filter f;
-  struct prompts pr;
-  size_t i;
-
-  memset(&f, 0, sizeof(f));
-  f.tz = c->tz;
-  f.since_day = c->since_day;
-  f.until_day = c->until_day;
-  f.project = c->project;
-  f.pricer = c->pricer;
-  if (c->model)
-    agg_filter_model(&f, &c->set->strs, c->model);
-  prompts_init(&pr, c->set, c->pm, &f);
-  rc = records_of(d);
-  for (i = 0; i < rc->n; i++)
-    prompts_add(&pr, &rc->v[i].r, rc->v[i].path);
-  pthread_mutex_unlock(&d->rc_lock);
-  prompts_json(&res->body, &pr, p->has_limit ? (size_t)p->limit : 20);
-  prompts_release(&pr);
-}
-
-static void api_route(void *arg, const struct http_request *req,
-                      struct http_response *res)
-{
-  struct route_ctx *rc = arg;
-  struct dash *d = rc->d;
-  struct http_params p;
-  struct api_ctx c;
-
-  pthread_rwlock_rdlock(&d->lock);
-  if (!ctx_of(d, req, &p, &c, res)) {
-    switch (rc->ep) {
-    case EP_SUMMARY:
-      api_summary(&res->body, &c);
-      break;
-    case EP_DAILY:
-      api_daily(&res->body, &c);
-      break;
-    case EP_SESSIONS:
-      sessions(d, req, &p, &c, res);
-      break;
-    case EP_PROJECTS:
-      api_projects(&res->body, &c);
-      break;
-    case EP_MODELS:
-      api_models(&res->body, &c);
-      break;
-    case EP_HEATMAP:
-      api_heatmap(&res->body, &c);
-      break;
-    case EP_ACTIVITY:
-      activity(d, &c, res);
-      break;
-    case EP_PROMPTS:
-      prompts(d, &p, &c, res);
-      break;
-    }
-  }
-  pthread_rwlock_unlock(&d->lock);
-  http_params_release(&p);
-}
-
-/* Reads the transcripts of session id (only those): its tool calls into
- * t, its prompts into pr, sorted for api_session(). */
-static void session_files(struct dash *d, const char *id, struct tools *t,
-                          struct prompts *pr)
-{
-  struct rcache *rc = records_of(d);
-  size_t i;
-
-  for (i = 0; i < rc->n; i++)
-    if (tools_in_session(rc->v[i].path, id)) {
-      tools_add(t, &rc->v[i].r);
-      prompts_add(pr, &rc->v[i].r, rc->v[i].path);
-    }
-  pthread_mutex_unlock(&d->rc_lock);
-  prompts_by_call(pr);
-}
-
-/* GET /api/sessions/{id}: tools and turns[].prompt are local only. */
-static void session_route(void *arg, const struct http_request *req,
-                          struct http_response *res)
-{
-  struct dash *d = arg;
-  const char *id = http_request_param(req, "id");
-  struct http_params p;
-  struct api_ctx c;
-  struct agg_filter f;
-  struct prompts pr;
-  struct tools t;
-
-  tools_init(&t);
-  pthread_rwlock_rdlock(&d->lock);
-  if (!ctx_of(d, req, &p, &c, res)) {
-    api_filter(&c, &f);
-    prompts_init_turns(&pr, c.set, c.pm, &f);
-    session_files(d, id, &t, &pr);
-    if (api_session(&res->body, &c, id, &t, &pr))
-      http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
-    prompts_release(&pr);
-  }
-  pthread_rwlock_unlock(&d->lock);
-  http_params_release(&p);
-  tools_release(&t);
-}
-
-static void health_route(void *arg, const struct http_request *req,
-                         struct http_response *res)
-{
-  struct dash *d = arg;
-  struct jsonw w;
-
-  (void)req;
-  jsonw_init(&w, &res->body, 0);
-  jsonw_obj_begin(&w);
-  jsonw_key(&w, "status");
-  jsonw_strz(&w, "ok");
-  jsonw_key(&w, "version");
-  jsonw_strz(&w, TOKMETER_VERSION);
-  jsonw_key(&w, "demo");
-  jsonw_bool(&w, d->demo);
-  pthread_rwlock_rdlock(&d->lock);
-  jsonw_key(&w, "store");
-  jsonw_obj_begin(&w);
-  jsonw_key(&w, "rows");
-  jsonw_uint(&w, d->view.ndig);
-  jsonw_key(&w, "seq");
-  jsonw_int(&w, d->view.seq);
-  jsonw_obj_end(&w);
-  pthread_rwlock_unlock(&d->lock);
-  jsonw_obj_end(&w);
-}
-
-/* GET /api/usage/stream: the new client alone first hears `hello`. */
-static void stream_route(void *arg, const struct http_request *req,
-                         struct http_response *res)
-{
-  struct dash *d = arg;
-  struct buf data = BUF_INIT;
-  struct api_ctx c;
-
-  (void)req;
-  pthread_rwlock_rdlock(&d->lock);
-  ctx_base(d, &c);
-  api_hello(&data, &c);
-  pthread_rwlock_unlock(&d->lock);
-  sse_event(&res->body, "hello", data.data);
-  buf_release(&data);
-  res->stream = &d->hub;
-}
-
-static void asset_route(void *arg, const struct http_request *req,
-                        struct http_response *res)
-{
-  const struct asset *a = asset_find(req->path);
-  const char *inm = http_request_header(req, "If-None-Match");
-
-  (void)arg;
-  if (!a) {
-    http_response_error(res, 404, "not_found", NULL, "no such page '%s'",
-                        req->path);
-    return;
-  }
-  http_response_header(res, "ETag", a->etag);
-  http_response_header(res, "Cache-Control", "no-cache");
-  if (inm && !strcmp(inm, a->etag)) {
-    res->status = 304;
-    return;
-  }
-  res->content_type = a->type;
-  buf_add(&res->body, a->data, a->len);
-}
-
-/* The `usage` event: the calls newer than `since_ms`, and the summary
- * the page redraws its cards from. */
-static void usage_event(struct dash *d, int64_t since_ms, struct buf *out)
-{
-  const struct dedup *set = &d->view.set;
-  struct api_ctx c;
-  struct jsonw w;
-  size_t i, first = set->n, k = 0;
-  char iso[32];
-
-  while (first > 0 && set->ev[first - 1].ts_ms > since_ms)
-    first--;
-  if (set->n - first > NEW_CALLS_MAX)
-    first = set->n - NEW_CALLS_MAX;
-  jsonw_init(&w, out, 0);
-  jsonw_obj_begin(&w);
-  jsonw_key(&w, "calls");
-  jsonw_arr_begin(&w);
-  for (i = first; i < set->n; i++, k++) {
-    const struct event *ev = &set->ev[i];
-
-    jsonw_obj_begin(&w);
-    jsonw_key(&w, "at");
-    civil_fmt_iso_ms(ev->ts_ms, iso);
-    jsonw_strz(&w, iso);
-    jsonw_key(&w, "sessionId");
-    jsonw_strz(&w, strtab_get(&set->strs, ev->session));
-    jsonw_key(&w, "totalTokens");
-    jsonw_uint(&w, tokens_total(&ev->tok));
-    jsonw_obj_end(&w);
-  }
-  jsonw_arr_end(&w);
-  jsonw_key(&w, "newCalls");
-  jsonw_uint(&w, k);
-  ctx_base(d, &c);
-  jsonw_key(&w, "summary");
-  api_summary_value(&w, &c);
-  jsonw_obj_end(&w);
-}
-
 static int64_t newest(const struct dedup *s)
 {
   return s->n ? s->ev[s->n - 1].ts_ms : INT64_MIN;
@@ -589,7 +160,7 @@ static int feed(struct dash *d, struct loaded *l, struct err *e)
                 st.removed ? "{\"reason\":\"calls removed\"}"
                            : "{\"reason\":\"calls rewritten\"}");
   else if (st.added || st.better) {
-    usage_event(d, before, &ev);
+    dash_usage_event(d, before, &ev);
     sse_publish(&d->hub, "usage", ev.data);
   }
   pthread_rwlock_unlock(&d->lock);
@@ -657,34 +228,6 @@ static void *reader_main(void *arg)
   }
   watch_release(&w);
   return NULL;
-}
-
-static int add_routes(struct http_router *r, struct dash *d,
-                      struct route_ctx *rc, struct err *e)
-{
-  static const struct {
-    const char *path;
-    enum endpoint ep;
-  } api[] = {{"/api/summary", EP_SUMMARY},   {"/api/daily", EP_DAILY},
-             {"/api/sessions", EP_SESSIONS}, {"/api/projects", EP_PROJECTS},
-             {"/api/models", EP_MODELS},     {"/api/heatmap", EP_HEATMAP},
-             {"/api/activity", EP_ACTIVITY}, {"/api/prompts", EP_PROMPTS}};
-  size_t i;
-
-  for (i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
-    rc[i].d = d;
-    rc[i].ep = api[i].ep;
-    if (http_router_add(r, "GET", api[i].path, api_route, &rc[i], e))
-      return -1;
-  }
-  if (http_router_add(r, "GET", "/api/sessions/{id}", session_route, d, e) ||
-      http_router_add(r, "GET", "/api/usage/stream", stream_route, d, e) ||
-      http_router_add(r, "GET", "/health", health_route, d, e) ||
-      http_router_add(r, "GET", "/", asset_route, d, e) ||
-      http_router_add(r, "GET", "/{file}", asset_route, d, e) ||
-      http_router_add(r, "GET", "/vendor/{file}", asset_route, d, e))
-    return -1;
-  return 0;
 }
 
 /* Opens url in the desktop's browser, when there is a desktop. */
@@ -792,7 +335,6 @@ static void dash_release(struct dash *d)
 /* Serves until SIGINT, SIGTERM or SIGHUP. */
 static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
 {
-  struct route_ctx rc[8];
   struct http_router router;
   struct http_server srv;
   struct http_config cfg;
@@ -803,7 +345,7 @@ static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
   char url[300];
 
   http_router_init(&router);
-  if (add_routes(&router, d, rc, &e)) {
+  if (dash_add_routes(&router, d, &e)) {
     cmd_error(app, "%s", e.msg);
     http_router_release(&router);
     return EXIT_ERROR;
@@ -842,7 +384,7 @@ static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
     http_router_release(&router);
     return EXIT_ERROR;
   }
-  warming = !pthread_create(&warm, NULL, warm_main, d);
+  warming = !pthread_create(&warm, NULL, dash_warm_main, d);
   while (sigwait(&sigs, &sig))
     ;
   d->stop = 1;

@@ -73,7 +73,7 @@ static int query_int(struct store *s, const char *sql, int64_t *out,
  * and newer schemas. */
 static int migrate(struct store *s, struct err *e)
 {
-  int64_t app, version, tables;
+  int64_t app = 0, version = 0, tables = 0;
   struct buf sql = BUF_INIT;
   int r;
 
