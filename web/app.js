@@ -128,6 +128,15 @@ const tokmeter = (() => {
         timeZone: state.tz, dateStyle: 'medium', timeStyle: 'short',
       }).format(new Date(iso));
     },
+    /* "Feb 28, 2026, 8:32 – 8:36 AM": the shared date said once. */
+    timeRange(a, b) {
+      if (!a || !b) return `${fmt.time(a)} – ${fmt.time(b)}`;
+      const f = new Intl.DateTimeFormat(undefined, {
+        timeZone: state.tz, dateStyle: 'medium', timeStyle: 'short',
+      });
+      return f.formatRange ? f.formatRange(new Date(a), new Date(b))
+        : `${f.format(new Date(a))} – ${f.format(new Date(b))}`;
+    },
     duration(ms) {
       const min = Math.round((ms || 0) / 60000);
 

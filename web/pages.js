@@ -248,28 +248,15 @@
 
   /*
    * The prompts of a session's turns (turns[].prompt), each with the sum of
-   * its turn: its calls until the next prompt of the same thread, main or
-   * subagents (a subagent's prompt is its task), as /api/prompts counts.
+   * its turn as the server counted it (promptUsage: its calls until the
+   * next prompt in the same file, as /api/prompts counts).
    */
   function sessionPrompts(turns) {
-    const open = new Map();
     const out = [];
 
     turns.forEach((t, i) => {
-      if (typeof t.prompt === 'string') {
-        const p = { turn: i, at: t.at, text: t.prompt, subagent: t.subagent,
-          usage: { calls: 0, totalTokens: 0, cost: 0, unpricedTokens: 0 } };
-
-        out.push(p);
-        open.set(t.subagent, p);
-      }
-      const p = open.get(t.subagent);
-
-      if (!p) return;
-      p.usage.calls += 1;
-      p.usage.totalTokens += t.usage.totalTokens;
-      p.usage.cost += t.usage.cost;
-      p.usage.unpricedTokens += t.usage.unpricedTokens;
+      if (typeof t.prompt === 'string')
+        out.push({ turn: i, at: t.at, text: t.prompt, subagent: t.subagent, usage: t.promptUsage });
     });
     return out;
   }
@@ -300,7 +287,7 @@
         card('Cost', fmt.money(s.usage.cost), `${fmt.int(s.usage.calls)} calls`,
           { 'data-field': 'cost', 'data-value': s.usage.cost }),
         card('Tokens', fmt.int(s.usage.totalTokens), null),
-        card('Duration', fmt.duration(s.durationMs), `${fmt.time(s.start)} – ${fmt.time(s.end)}`),
+        card('Duration', fmt.duration(s.durationMs), fmt.timeRange(s.start, s.end)),
         card('Subagent share', fmt.pct(s.subagentShare), 'of the cost')));
 
     ctx.root.append(section('By model', table([{ title: 'Model' }, ...USAGE_COLS],

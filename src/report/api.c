@@ -622,7 +622,7 @@ static void session_calls(struct jsonw *w, const struct api_ctx *c,
   jsonw_arr_begin(w);
   for (i = 0; i < c->set->n; i++) {
     const struct event *ev = &c->set->ev[i];
-    const char *text;
+    const struct prompt_row *row;
     int priced, sub;
     double cost;
     uint32_t model;
@@ -644,9 +644,12 @@ static void session_calls(struct jsonw *w, const struct api_ctx *c,
                    priced ? 0 : tokens_total(&ev->tok));
     jsonw_key(w, "subagent");
     jsonw_bool(w, sub);
-    if (prompts && (text = prompts_turn(prompts, i)) != NULL) {
+    if (prompts && (row = prompts_turn(prompts, i)) != NULL) {
       jsonw_key(w, "prompt");
-      jsonw_strz(w, text);
+      jsonw_strz(w, row->preview);
+      /* Exact per file: the page cannot split parallel subagents. */
+      api_usage_json(w, "promptUsage", row->calls, &row->tok, row->cost,
+                     row->unpriced);
     }
     jsonw_obj_end(w);
   }

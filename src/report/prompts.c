@@ -179,7 +179,7 @@ void prompts_by_call(struct prompts *p)
     qsort(p->rows, p->n, sizeof(*p->rows), cmp_first);
 }
 
-const char *prompts_turn(const struct prompts *p, size_t ev)
+const struct prompt_row *prompts_turn(const struct prompts *p, size_t ev)
 {
   size_t lo = 0, hi = p->n;
 
@@ -191,7 +191,7 @@ const char *prompts_turn(const struct prompts *p, size_t ev)
     else
       hi = mid;
   }
-  return lo < p->n && p->rows[lo].first == ev ? p->rows[lo].preview : NULL;
+  return lo < p->n && p->rows[lo].first == ev ? &p->rows[lo] : NULL;
 }
 
 static int cmp_row(const void *x, const void *y)

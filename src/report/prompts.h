@@ -67,11 +67,11 @@ void prompts_init_turns(struct prompts *p, const struct dedup *set,
 void prompts_by_call(struct prompts *p);
 
 /*
- * The preview of the prompt whose turn starts with set->ev[ev] (the first
- * of its calls the filter keeps), or NULL; borrowed from p. rows[] must be
- * sorted by prompts_by_call().
+ * The prompt whose turn starts with set->ev[ev] (the first of its calls
+ * the filter keeps), or NULL; borrowed from p. rows[] must be sorted by
+ * prompts_by_call().
  */
-const char *prompts_turn(const struct prompts *p, size_t ev);
+const struct prompt_row *prompts_turn(const struct prompts *p, size_t ev);
 
 /* Index of the event with this key in the set, or -1. */
 long prompts_find(const struct prompts *p, const uint64_t key[2], int key_kind);

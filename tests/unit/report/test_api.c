@@ -398,6 +398,15 @@ static const char *turn_str(json_t *turns, size_t i, const char *key)
   return json_string_value(json_object_get(json_array_get(turns, i), key));
 }
 
+/* An integer field of a turn's object `obj` (usage, promptUsage). */
+static json_int_t turn_int(json_t *turns, size_t i, const char *obj,
+                           const char *key)
+{
+  json_t *t = json_array_get(turns, i);
+
+  return json_integer_value(json_object_get(json_object_get(t, obj), key));
+}
+
 static void test_session_prompts(void **state)
 {
   struct fx f;
@@ -437,6 +446,19 @@ static void test_session_prompts(void **state)
   /* 300 characters cut to 200, the multi-byte ones at the cut whole */
   assert_string_equal(turn_str(turns, 4, "prompt"), LONG_CUT);
   assert_int_equal(strlen(turn_str(turns, 4, "prompt")), 198 + 2 + 4);
+  /* promptUsage: the prompt's turn in its own file, the main thread's
+   * first prompt (msg_1, msg_2) apart from the subagent's calls between
+   * them in time (msg_4, msg_5). */
+  assert_int_equal(turn_int(turns, 0, "promptUsage", "calls"), 2);
+  assert_int_equal(turn_int(turns, 0, "promptUsage", "totalTokens"),
+                   turn_int(turns, 0, "usage", "totalTokens") +
+                       turn_int(turns, 1, "usage", "totalTokens"));
+  assert_int_equal(turn_int(turns, 2, "promptUsage", "calls"), 2);
+  assert_int_equal(turn_int(turns, 2, "promptUsage", "totalTokens"),
+                   turn_int(turns, 2, "usage", "totalTokens") +
+                       turn_int(turns, 3, "usage", "totalTokens"));
+  assert_int_equal(turn_int(turns, 4, "promptUsage", "calls"), 1);
+  assert_null(json_object_get(json_array_get(turns, 1), "promptUsage"));
   json_decref(j);
 
   /* A filter that drops a prompt's first call moves it to the next one. */

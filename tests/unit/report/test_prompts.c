@@ -217,11 +217,11 @@ static void test_turns_top_n(void **state)
   assert_string_equal(p.rows[2].preview, "fourth");
   /* by call: each prompt on the first call of its turn (m1, m3, m5) */
   prompts_by_call(&p);
-  assert_string_equal(prompts_turn(&p, 0), "first");
+  assert_string_equal(prompts_turn(&p, 0)->preview, "first");
   assert_null(prompts_turn(&p, 1)); /* m2: the first prompt's second call */
-  assert_string_equal(prompts_turn(&p, 2), "second [redacted]");
+  assert_string_equal(prompts_turn(&p, 2)->preview, "second [redacted]");
   assert_null(prompts_turn(&p, 3)); /* m4: kept from file B */
-  assert_string_equal(prompts_turn(&p, 4), "fourth");
+  assert_string_equal(prompts_turn(&p, 4)->preview, "fourth");
 
   /* a filter that keeps nothing leaves no prompt */
   prompts_release(&p);
