@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -233,20 +234,34 @@ static void *reader_main(void *arg)
 /* Opens url in the desktop's browser, when there is a desktop. */
 static void open_browser(const char *url)
 {
+#ifdef __APPLE__
+  const char *opener = "open";
+#else
+  const char *opener = "xdg-open";
+#endif
   pid_t pid;
+#ifndef __APPLE__
+  const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
 
-  if (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+  if ((!x || !*x) && (!w || !*w))
     return;
+#endif
   pid = fork();
   if (pid == 0) {
-    FILE *n = freopen("/dev/null", "w", stdout);
+    /* A grandchild, so that no zombie waits for the dashboard's exit. */
+    if (fork() == 0) {
+      FILE *n = freopen("/dev/null", "w", stdout);
 
-    (void)n;
-    n = freopen("/dev/null", "w", stderr);
-    (void)n;
-    execlp("xdg-open", "xdg-open", url, (char *)NULL);
-    _exit(127);
+      (void)n;
+      n = freopen("/dev/null", "w", stderr);
+      (void)n;
+      execlp(opener, opener, url, (char *)NULL);
+    }
+    _exit(0);
   }
+  if (pid > 0)
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+      ;
 }
 
 /* Writes a demo corpus into a new temporary directory, its last day

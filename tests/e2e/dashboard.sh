@@ -104,6 +104,29 @@ stop
   fail "--demo wrote into the cache"
 [ -z "$(ls "$tmp/t")" ] || fail "demo corpus left behind: $(ls "$tmp/t")"
 
+# The browser: opened through xdg-open when there is a display, not with
+# --no-open, and not without a display.
+mkdir -p "$tmp/bin"
+printf '#!/bin/sh\necho "$@" >>"%s/opened"\n' "$tmp" >"$tmp/bin/xdg-open"
+chmod +x "$tmp/bin/xdg-open"
+opened() {
+  PATH="$tmp/bin:$PATH" DISPLAY="$1" "$TOKMETER" dashboard --port 0 $2 \
+    --claude-dir "$cfg" >"$tmp/out" 2>"$tmp/err" &
+  pid=$!
+  for _ in $(seq 50); do grep -q http "$tmp/out" && break; sleep 0.1; done
+  sleep 0.5
+  stop
+}
+rm -f "$tmp/opened"
+opened :9 ""
+[ "$(cat "$tmp/opened" 2>/dev/null)" = "$(grep -o 'http://[^ ]*' "$tmp/out")" ] ||
+  fail "xdg-open not given the URL: $(cat "$tmp/opened" 2>/dev/null)"
+rm -f "$tmp/opened"
+opened :9 --no-open
+unset DISPLAY WAYLAND_DISPLAY
+opened "" ""
+[ ! -e "$tmp/opened" ] || fail "browser opened with --no-open or without a display"
+
 # A store file that is not one: a warning, and the dashboard still serves.
 stop
 for x in "$XDG_CACHE_HOME"/tokmeter/index/*.db; do
