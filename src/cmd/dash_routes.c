@@ -4,7 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #include "cmd/dash.h"
 #include "core/civil.h"
@@ -157,6 +162,11 @@ void *dash_warm_main(void *arg)
   struct source_file *files;
   size_t n, i;
 
+#ifdef __linux__
+  /* Linux nices threads one by one: the answers and the page come
+   * first, the warm-up takes what is left. */
+  (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+#endif
   pthread_rwlock_rdlock(&d->lock);
   n = d->l->disc.nfiles;
   files = xcalloc(n ? n : 1, sizeof(*files));
