@@ -5,6 +5,7 @@
 #define TOKMETER_CMD_DASH_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "cmd/cmd.h"
@@ -60,7 +61,7 @@ struct dash {
   struct rcache rc;
   int demo;
   int pinned; /* TOKMETER_NOW stops the clock (tests) */
-  volatile int stop;
+  atomic_int stop; /* set by the main thread; the others end */
   struct dash_route routes[DASH_EP_COUNT];
 };
 

@@ -160,6 +160,7 @@ void *dash_warm_main(void *arg)
 {
   struct dash *d = arg;
   struct source_file *files;
+  struct rcache fresh;
   size_t n, i;
 
 #ifdef __linux__
@@ -175,9 +176,20 @@ void *dash_warm_main(void *arg)
     files[i].path = xstrdup(files[i].path);
   }
   pthread_rwlock_unlock(&d->lock);
+  /* Into a cache of its own: a page waiting for rc_lock holds the data
+   * lock, and the reader must not wait for the whole warm-up. */
+  rcache_init(&fresh);
+  fresh.cancel = &d->stop;
+  rcache_sync(&fresh, files, n);
   pthread_mutex_lock(&d->rc_lock);
-  rcache_sync(&d->rc, files, n);
+  if (!d->rc.reads) { /* no page filled it meanwhile */
+    struct rcache t = d->rc;
+
+    d->rc = fresh;
+    fresh = t;
+  }
   pthread_mutex_unlock(&d->rc_lock);
+  rcache_release(&fresh);
   for (i = 0; i < n; i++)
     free(files[i].path);
   free(files);

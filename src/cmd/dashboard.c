@@ -209,7 +209,7 @@ static void *reader_main(void *arg)
 
   watch_open(&w, (const char *const *)d->l->disc.roots, d->l->disc.nroots,
              NULL);
-  while (!d->stop) {
+  while (!atomic_load(&d->stop)) {
     struct pollfd pfd = {watch_fd(&w), POLLIN, 0};
     int64_t wait = next - mono_ms();
     int changed = 0;
@@ -296,17 +296,31 @@ static int make_demo(struct app *app, char *dir, const char *tz_name)
   return r;
 }
 
+/* Opens the store at path, reads it and feeds it what d->l holds. */
+static int use_store(struct dash *d, const char *path, struct err *e)
+{
+  store_close(d->store);
+  d->store = NULL;
+  store_view_release(&d->view);
+  store_view_init(&d->view);
+  if (store_open(&d->store, path, e) || store_view_load(&d->view, d->store, e))
+    return -1;
+  return feed(d, d->l, e);
+}
+
 /*
  * Opens the store beside the index (same name, ".db"), or in memory when
- * there is no index (--no-cache, --demo) or the file cannot be used: it
- * holds nothing the index does not, so the dashboard still works. Then
- * feeds it what load_all() read.
+ * there is no index (--no-cache, --demo) or the file cannot be used
+ * (damaged, from a newer tokmeter, a full disk): it holds nothing the
+ * index does not, so the dashboard still works, and the file is left as
+ * it is. Then feeds it what load_all() read.
  */
 static int open_store(struct dash *d, struct app *app)
 {
   struct buf path = BUF_INIT;
   struct err e = ERR_INIT;
   const struct buf *ip = &d->l->index.path;
+  int r = EXIT_OK;
 
   if (d->l->cached && ip->len > 4 && !d->demo) {
     buf_add(&path, ip->data, ip->len - 4);
@@ -314,20 +328,22 @@ static int open_store(struct dash *d, struct app *app)
   } else {
     buf_adds(&path, ":memory:");
   }
-  if (store_open(&d->store, path.data, &e)) {
+  if (use_store(d, path.data, &e) && strcmp(path.data, ":memory:") != 0) {
     cmd_warning(app, "%s; keeping the dashboard's store in memory", e.msg);
     e.code = 0;
-    if (store_open(&d->store, ":memory:", &e))
-      goto fail;
+    /* The feed may have let go of the calls: read them again. */
+    load_release(d->l);
+    memset(d->l, 0, sizeof(*d->l));
+    r = load_all(d->l, d->ro, app);
+    if (r == EXIT_OK && use_store(d, ":memory:", &e))
+      r = EXIT_ERROR;
+  } else if (e.code) {
+    r = EXIT_ERROR;
   }
-  if (store_view_load(&d->view, d->store, &e) || feed(d, d->l, &e))
-    goto fail;
+  if (r == EXIT_ERROR && e.code)
+    cmd_error(app, "%s", e.msg);
   buf_release(&path);
-  return EXIT_OK;
-fail:
-  cmd_error(app, "%s", e.msg);
-  buf_release(&path);
-  return EXIT_ERROR;
+  return r;
 }
 
 static void dash_release(struct dash *d)
@@ -402,7 +418,7 @@ static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
   warming = !pthread_create(&warm, NULL, dash_warm_main, d);
   while (sigwait(&sigs, &sig))
     ;
-  d->stop = 1;
+  atomic_store(&d->stop, 1);
   if (warming)
     pthread_join(warm, NULL);
   pthread_join(reader, NULL);

@@ -84,7 +84,7 @@ void event_from_rec(struct event *ev, const struct usage_rec *r,
                     : stem;
   if (r->model.p)
     ev->model = strtab_intern(st, r->model.p, r->model.n);
-  if (r->cwd.p)
+  if (r->cwd.p && r->cwd.n) /* "" names no directory: as if absent */
     ev->cwd = strtab_intern(st, r->cwd.p, r->cwd.n);
   if (r->flags & USAGE_SIDECHAIN)
     ev->flags |= EVENT_SIDECHAIN;
@@ -146,13 +146,20 @@ void event_uuid(const struct event *ev, const struct strtab *st, char *out)
   out[o] = '\0';
 }
 
+/* Byte order over the whole string, NULs included (SQLite's BINARY
+ * collation, which the store's merge rule uses). */
 static int cmp_str(const struct strtab *st, uint32_t a, uint32_t b)
 {
-  const char *x = strtab_get(st, a), *y = strtab_get(st, b);
+  size_t n, m;
+  int c;
 
   if (a == b)
     return 0;
-  return strcmp(x ? x : "", y ? y : "");
+  n = a ? strtab_len(st, a) : 0;
+  m = b ? strtab_len(st, b) : 0;
+  c = memcmp(a ? strtab_get(st, a) : "", b ? strtab_get(st, b) : "",
+             n < m ? n : m);
+  return c ? c : (n > m) - (n < m);
 }
 
 static int cmp_uuid(const struct event *a, const struct event *b,

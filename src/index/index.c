@@ -644,9 +644,11 @@ int index_run(struct discover *d, const struct index_opts *o,
   struct seen seen;
 
   for (i = 0; i < d->nroots; i++) {
-    /* Files are named as the root is spelled; the absolute path tells
-     * "--claude-dir x" run from two directories apart. */
-    char *abs = realpath(d->roots[i], NULL);
+    /* Files are named as the root is spelled; for a relative root the
+     * absolute path tells "--claude-dir x" run from two directories
+     * apart. (Absolute roots keep their name through a re-pointed
+     * symlink, and so keep their index and its deleted transcripts.) */
+    char *abs = d->roots[i][0] != '/' ? realpath(d->roots[i], NULL) : NULL;
 
     buf_adds(&roots, d->roots[i]);
     if (abs && strcmp(abs, d->roots[i]) != 0) {

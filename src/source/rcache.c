@@ -74,7 +74,7 @@ void rcache_sync(struct rcache *c, const struct source_file *files, size_t n)
     }
     if (j < c->n && cmp == 0)
       entry_release(&c->v[j++]);
-    if (c->cancel && *c->cancel)
+    if (c->cancel && atomic_load(c->cancel))
       continue; /* read next time */
     if (!entry_read(c, f, &v[k]))
       k++;

@@ -3,6 +3,7 @@
 #ifndef TOKMETER_SOURCE_RCACHE_H
 #define TOKMETER_SOURCE_RCACHE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,7 +30,7 @@ struct rcache {
   size_t reads; /* files read by rcache_sync() so far */
   /* When set and nonzero, rcache_sync() reads no more files (the others
    * are left out until a later sync); borrowed. */
-  const volatile int *cancel;
+  const atomic_int *cancel;
 };
 
 void rcache_init(struct rcache *c);

@@ -69,12 +69,10 @@ static int query_int(struct store *s, const char *sql, int64_t *out,
   return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : db_fail(s, e, "read");
 }
 
-/* Brings the schema to STORE_SCHEMA_VERSION, refusing foreign databases
- * and newer schemas. */
-static int migrate(struct store *s, struct err *e)
+/* Refuses foreign databases and newer schemas, touching nothing. */
+static int check(struct store *s, struct err *e)
 {
   int64_t app = 0, version = 0, tables = 0;
-  struct buf sql = BUF_INIT;
   int r;
 
   if ((r = query_int(s, "PRAGMA application_id", &app, e)) ||
@@ -89,6 +87,16 @@ static int migrate(struct store *s, struct err *e)
                    "up to %d: upgrade tokmeter",
                    s->path, (int)version, STORE_SCHEMA_VERSION);
   s->version = (int)version;
+  return 0;
+}
+
+/* Brings the schema to STORE_SCHEMA_VERSION (after check()). */
+static int migrate(struct store *s, struct err *e)
+{
+  int64_t version = s->version;
+  struct buf sql = BUF_INIT;
+  int r;
+
   if (version == STORE_SCHEMA_VERSION)
     return 0;
   if ((r = exec(s, "BEGIN IMMEDIATE", e)))
@@ -176,10 +184,13 @@ int store_open(struct store **out, const char *path, struct err *e)
   }
   sqlite3_busy_timeout(s->db, BUSY_MS);
   /* WAL: readers never wait for the writer; FULL: a commit that
-   * returned survives a power cut. */
-  if ((!memory && (r = exec(s, "PRAGMA journal_mode = WAL", e))) ||
-      (r = exec(s, "PRAGMA synchronous = FULL", e)) || (r = migrate(s, e)) ||
-      (r = prepare(s, e)))
+   * returned survives a power cut; the log is cut back after a big
+   * first write. */
+  if ((r = check(s, e)) ||
+      (!memory && (r = exec(s, "PRAGMA journal_mode = WAL", e))) ||
+      (r = exec(s, "PRAGMA synchronous = FULL", e)) ||
+      (r = exec(s, "PRAGMA journal_size_limit = 4194304", e)) ||
+      (r = migrate(s, e)) || (r = prepare(s, e)))
     goto fail;
   *out = s;
   return 0;
@@ -274,23 +285,20 @@ static void bind_event(sqlite3_stmt *q, const struct event *ev,
   sqlite3_bind_int64(q, COL_SEQ + 1, seq);
 }
 
-int store_put(struct store *s, const struct event *ev, size_t n,
-              const struct strtab *st, const struct project_map *pm,
-              enum store_put_mode mode, size_t *written, struct err *e)
+/* The rows of ev[0..n) under one new seq, inside a transaction. */
+static int put_rows(struct store *s, const struct event *ev, size_t n,
+                    const struct strtab *st, const struct project_map *pm,
+                    enum store_put_mode mode, size_t *written, struct err *e)
 {
   sqlite3_stmt *q = s->st[mode == STORE_MERGE ? ST_MERGE : ST_REPLACE];
   sqlite3_stmt *sq = s->st[ST_SEQ];
-  size_t i, w = 0;
   int64_t seq = 0;
   char uuid[40];
-  int r;
+  size_t i;
+  int r = 0;
 
-  if (written)
-    *written = 0;
   if (!n)
     return 0;
-  if ((r = begin(s, e)))
-    return r;
   if (sqlite3_step(sq) == SQLITE_ROW)
     seq = sqlite3_column_int64(sq, 0);
   else
@@ -299,39 +307,67 @@ int store_put(struct store *s, const struct event *ev, size_t n,
   for (i = 0; i < n && !r; i++) {
     bind_event(q, &ev[i], st, pm, uuid, seq);
     if (!(r = step_done(s, q, e)))
-      w += (size_t)sqlite3_changes(s->db);
+      *written += (size_t)sqlite3_changes(s->db);
   }
+  return r;
+}
+
+static int delete_rows(struct store *s, const uint64_t *keys, size_t n,
+                       size_t *removed, struct err *e)
+{
+  sqlite3_stmt *q = s->st[ST_DELETE];
+  size_t i;
+  int r = 0;
+
+  for (i = 0; i < n && !r; i++) {
+    bind_u64(q, 0, keys[2 * i]);
+    bind_u64(q, 1, keys[2 * i + 1]);
+    if (!(r = step_done(s, q, e)))
+      *removed += (size_t)sqlite3_changes(s->db);
+  }
+  return r;
+}
+
+int store_apply(struct store *s, const struct event *ev, size_t n,
+                const struct strtab *st, const struct project_map *pm,
+                enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
+                size_t *written, size_t *removed, struct err *e)
+{
+  size_t w = 0, d = 0;
+  int r;
+
+  if (written)
+    *written = 0;
+  if (removed)
+    *removed = 0;
+  if (!n && !nkeys)
+    return 0;
+  if ((r = begin(s, e)))
+    return r;
+  r = put_rows(s, ev, n, st, pm, mode, &w, e);
+  if (!r)
+    r = delete_rows(s, keys, nkeys, &d, e);
   if ((r = finish(s, r, e)))
     return r;
   if (written)
     *written = w;
+  if (removed)
+    *removed = d;
   return 0;
+}
+
+int store_put(struct store *s, const struct event *ev, size_t n,
+              const struct strtab *st, const struct project_map *pm,
+              enum store_put_mode mode, size_t *written, struct err *e)
+{
+  return store_apply(s, ev, n, st, pm, mode, NULL, 0, written, NULL, e);
 }
 
 int store_delete(struct store *s, const uint64_t *keys, size_t n,
                  size_t *removed, struct err *e)
 {
-  sqlite3_stmt *q = s->st[ST_DELETE];
-  size_t i, w = 0;
-  int r;
-
-  if (removed)
-    *removed = 0;
-  if (!n)
-    return 0;
-  if ((r = begin(s, e)))
-    return r;
-  for (i = 0; i < n && !r; i++) {
-    bind_u64(q, 0, keys[2 * i]);
-    bind_u64(q, 1, keys[2 * i + 1]);
-    if (!(r = step_done(s, q, e)))
-      w += (size_t)sqlite3_changes(s->db);
-  }
-  if ((r = finish(s, r, e)))
-    return r;
-  if (removed)
-    *removed = w;
-  return 0;
+  return store_apply(s, NULL, 0, NULL, NULL, STORE_MERGE, keys, n, NULL,
+                     removed, e);
 }
 
 void store_rows_init(struct store_rows *r, struct strtab *strs)

@@ -54,6 +54,12 @@ int store_put(struct store *s, const struct event *ev, size_t n,
 int store_delete(struct store *s, const uint64_t *keys, size_t n,
                  size_t *removed, struct err *e);
 
+/* store_put() and store_delete() in one transaction: both or neither. */
+int store_apply(struct store *s, const struct event *ev, size_t n,
+                const struct strtab *st, const struct project_map *pm,
+                enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
+                size_t *written, size_t *removed, struct err *e);
+
 /*
  * Rows read back: events whose strings are interned in a table the caller
  * owns (strs, borrowed), with each row's project name (an id in strs, 0:

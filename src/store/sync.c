@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/sync.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -21,22 +22,89 @@ static int better_than(const struct event *ev, const struct view_digest *d)
   return ev->ts_ms < d->ts_ms;
 }
 
+struct keyless {
+  uint64_t h;
+  size_t i;
+};
+
+static int cmp_keyless(const void *x, const void *y)
+{
+  const struct keyless *a = x, *b = y;
+
+  if (a->h != b->h)
+    return a->h < b->h ? -1 : 1;
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+static const char *project_name(const struct project_map *pm,
+                                const struct event *ev)
+{
+  uint32_t p = project_of(pm, ev);
+
+  return p ? strtab_get(&pm->names, p) : NULL;
+}
+
+/*
+ * Calls with neither message.id nor uuid are each their own event (§3.5)
+ * but come without a key, and a row needs one: each gets one made of its
+ * content and its rank among calls with equal content, the same from one
+ * pass to the next. NULL when the set has none; else keys[2 * i] for each
+ * keyless set->ev[i].
+ */
+static uint64_t *keyless_keys(const struct dedup *set,
+                              const struct project_map *pm)
+{
+  struct keyless *k = NULL;
+  uint64_t *keys;
+  size_t n = 0, cap = 0, i, rank = 0;
+
+  for (i = 0; i < set->n; i++)
+    if (set->ev[i].key_kind == EVENT_KEY_NONE) {
+      k = xgrow(k, &cap, n + 1, sizeof(*k));
+      k[n].h = store_view_fp(&set->ev[i], &set->strs,
+                             project_name(pm, &set->ev[i]));
+      k[n++].i = i;
+    }
+  if (!n)
+    return NULL;
+  qsort(k, n, sizeof(*k), cmp_keyless);
+  keys = xcalloc(2 * set->n, sizeof(*keys));
+  for (i = 0; i < n; i++) {
+    uint64_t in[2];
+
+    rank = i && k[i].h == k[i - 1].h ? rank + 1 : 0;
+    in[0] = k[i].h;
+    in[1] = rank;
+    keys[2 * k[i].i] = hash64(in, sizeof(in), 0x6b65796c);
+    keys[2 * k[i].i + 1] = hash64(in, sizeof(in), 0x6573736b);
+  }
+  free(k);
+  return keys;
+}
+
 int store_sync(struct store *s, struct store_view *v, const struct dedup *set,
                const struct project_map *pm, struct store_sync_stats *st,
                struct err *e)
 {
   struct event *put = NULL;
-  uint64_t *gone = NULL;
+  uint64_t *gone = NULL, *keyless;
   size_t nput = 0, capput = 0, capgone = 0, i;
   int r;
 
   memset(st, 0, sizeof(*st));
   v->gen++;
+  keyless = keyless_keys(set, pm);
   for (i = 0; i < set->n; i++) {
-    const struct event *ev = &set->ev[i];
-    uint32_t p = project_of(pm, ev);
-    const char *name = p ? strtab_get(&pm->names, p) : NULL;
-    struct view_digest *d = store_view_find(v, ev->key);
+    struct event copy = set->ev[i];
+    const struct event *ev = &copy;
+    const char *name = project_name(pm, ev);
+    struct view_digest *d;
+
+    if (keyless && copy.key_kind == EVENT_KEY_NONE) {
+      copy.key[0] = keyless[2 * i];
+      copy.key[1] = keyless[2 * i + 1];
+    }
+    d = store_view_find(v, ev->key);
 
     if (d) {
       d->gen = v->gen;
@@ -59,19 +127,25 @@ int store_sync(struct store *s, struct store_view *v, const struct dedup *set,
       gone[2 * st->removed + 1] = v->dig[i].key[1];
       st->removed++;
     }
-  r = store_put(s, put, nput, &set->strs, pm, STORE_REPLACE, NULL, e);
-  if (!r)
-    r = store_delete(s, gone, st->removed, NULL, e);
+  r = store_apply(s, put, nput, &set->strs, pm, STORE_REPLACE, gone,
+                  st->removed, NULL, NULL, e);
   free(put);
   free(gone);
-  st->reload = st->worse || st->removed;
+  free(keyless);
+  st->reload = st->worse || st->removed || v->dirty;
   return r;
 }
 
 int store_sync_view(struct store *s, struct store_view *v,
                     const struct store_sync_stats *st, struct err *e)
 {
-  if (st->reload)
-    return store_view_load(v, s, e);
-  return st->added || st->better ? store_view_update(v, s, NULL, e) : 0;
+  int r;
+
+  if (st->reload || v->dirty)
+    r = store_view_load(v, s, e);
+  else
+    r = st->added || st->better ? store_view_update(v, s, NULL, e) : 0;
+  if (r)
+    v->dirty = 1; /* read it all next time */
+  return r;
 }

@@ -55,7 +55,7 @@ uint64_t store_view_fp(const struct event *ev, const struct strtab *st,
   f.tok[3] = ev->tok.cache_write_1h;
   f.tok[4] = ev->tok.cache_read;
   f.web_search = ev->web_search;
-  f.cost = ev->cost_usd;
+  f.cost = ev->cost_usd == 0 ? 0.0 : ev->cost_usd; /* SQLite keeps no -0 */
   f.kind = ev->key_kind;
   /* Binary or text is how a uuid is held, not what it is. */
   f.flags = ev->flags & ~EVENT_UUID_BIN;

@@ -33,6 +33,7 @@ struct store_view {
   size_t ndig, nslots; /* nslots: power of two */
   uint32_t gen;
   int64_t seq; /* the last seq read */
+  int dirty;   /* a read failed half-way: store_sync_view() reads anew */
 };
 
 void store_view_init(struct store_view *v);

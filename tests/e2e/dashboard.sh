@@ -139,4 +139,17 @@ grep -q "keeping the dashboard's store in memory" "$tmp/err" ||
   fail "no warning for a damaged store: $(cat "$tmp/err")"
 grep -q "'$db'" "$tmp/err" || fail "the warning does not name the file"
 stop
+
+# A store that opens but cannot be read (a damaged table page): the same.
+rm -f "$db" "$db-wal" "$db-shm"
+start --claude-dir "$cfg" -z UTC
+stop
+[ "$(stat -c %s "$db")" -gt 16384 ] || fail "store too small to damage a table page"
+printf '\377\377\377\377\377\377\377\377' |
+  dd of="$db" bs=1 seek=$((3 * 4096)) conv=notrunc 2>/dev/null
+start --claude-dir "$cfg" -z UTC
+[ "$(api_total)" = "$(cli_total)" ] || fail "API != CLI on an unreadable store"
+grep -q "keeping the dashboard's store in memory" "$tmp/err" ||
+  fail "no warning for an unreadable store: $(cat "$tmp/err")"
+stop
 echo "ok"

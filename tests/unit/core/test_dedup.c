@@ -404,6 +404,46 @@ static void test_uuid_round_trip(void **state)
   dedup_release(&d);
 }
 
+/* A cwd of "" names no directory: the call has none, as without cwd. */
+static void test_empty_cwd(void **state)
+{
+  struct usage_rec r;
+  struct strtab st;
+  struct event ev;
+
+  (void)state;
+  strtab_init(&st);
+  memset(&r, 0, sizeof(r));
+  r.cwd = (struct span){"", 0};
+  event_from_rec(&ev, &r, &st, 0, 0);
+  assert_int_equal(ev.cwd, 0);
+  r.cwd = (struct span){"/w", 2};
+  event_from_rec(&ev, &r, &st, 0, 0);
+  assert_string_equal(strtab_get(&st, ev.cwd), "/w");
+  strtab_release(&st);
+}
+
+/* Session ids that differ only after a NUL (JSON "\u0000") still
+ * order: whole bytes compare, as the store's SQL does. */
+static void test_nul_in_session(void **state)
+{
+  struct copy a = {"m", "r", NULL, NULL, 1000, 1, 1, 0, 0};
+  struct dedup d;
+  struct event x, y;
+
+  (void)state;
+  dedup_init(&d);
+  make_ev(&d, &a, &x);
+  make_ev(&d, &a, &y);
+  x.session = strtab_intern(&d.strs, "s\0b", 3);
+  y.session = strtab_intern(&d.strs, "s\0a", 3);
+  assert_true(event_better(&y, &x, &d.strs));
+  assert_false(event_better(&x, &y, &d.strs));
+  y.session = strtab_intern(&d.strs, "s", 1); /* a prefix sorts first */
+  assert_true(event_better(&y, &x, &d.strs));
+  dedup_release(&d);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -416,6 +456,8 @@ int main(void)
       cmocka_unit_test(test_overlay),
       cmocka_unit_test(test_by_file),
       cmocka_unit_test(test_uuid_round_trip),
+      cmocka_unit_test(test_empty_cwd),
+      cmocka_unit_test(test_nul_in_session),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
