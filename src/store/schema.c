@@ -7,7 +7,9 @@
  * Never edit a migration that has shipped: add one. Strings are '' and
  * numbers 0 when absent, never NULL, so rows compare as tuples (the merge
  * rule below) without NULL's three-valued logic. user_id and machine are
- * '' for this machine's own calls (the local dashboard).
+ * '' for this machine's own calls (the local dashboard). A call is one
+ * row per user: whatever one user's client sends can never replace
+ * another user's row.
  */
 const char *const store_migrations[] = {
     /* 0 -> 1: events, and the counter that orders writes. */
@@ -25,7 +27,7 @@ const char *const store_migrations[] = {
     " total BIGINT NOT NULL, cost DOUBLE PRECISION NOT NULL,"
     " web_search BIGINT NOT NULL, limit_reset BIGINT NOT NULL,"
     " seq BIGINT NOT NULL,"
-    " PRIMARY KEY (k0, k1));"
+    " PRIMARY KEY (user_id, k0, k1));"
     "CREATE INDEX events_seq ON events (seq);"
     "CREATE INDEX events_ts ON events (ts);",
 };
@@ -40,7 +42,7 @@ const char store_sql_upsert_head[] =
     "file, uuid, flags, input, output, cw5m, cw1h, cr, total, cost, "
     "web_search, limit_reset, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
     "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
-    "ON CONFLICT (k0, k1) DO UPDATE SET kind = excluded.kind, "
+    "ON CONFLICT (user_id, k0, k1) DO UPDATE SET kind = excluded.kind, "
     "ts = excluded.ts, session = excluded.session, model = excluded.model, "
     "project = excluded.project, cwd = excluded.cwd, file = excluded.file, "
     "uuid = excluded.uuid, flags = excluded.flags, input = excluded.input, "
@@ -83,7 +85,8 @@ const char store_sql_since[] =
     "flags, input, output, cw5m, cw1h, cr, total, cost, web_search, "
     "limit_reset, seq FROM events WHERE seq > $1 ORDER BY seq";
 
-const char store_sql_delete[] = "DELETE FROM events WHERE k0 = $1 AND k1 = $2";
+const char store_sql_delete[] =
+    "DELETE FROM events WHERE user_id = '' AND k0 = $1 AND k1 = $2";
 
 const char store_sql_count[] =
     "SELECT (SELECT count(*) FROM events), (SELECT v FROM meta WHERE k = "
