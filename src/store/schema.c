@@ -62,9 +62,9 @@ const char store_sql_upsert_head[] =
  */
 #define PREFER(x)                                                              \
   "((" x ".flags & 1), -(" x ".total < 0), -" x ".total, " x ".ts, " x         \
-  ".session, " x ".uuid, " x ".model, " x ".cwd, " x ".input, " x ".output, " \
-  x ".cw5m, " x ".cw1h, " x ".flags, " x ".cost, " x ".web_search, " x        \
-  ".limit_reset, " x ".file)"
+  ".session, " x ".uuid, " x ".model, " x ".cwd, " x ".input, " x              \
+  ".output, " x ".cw5m, " x ".cw1h, " x ".flags, " x ".cost, " x               \
+  ".web_search, " x ".limit_reset, " x ".file)"
 const char store_sql_merge_when[] =
     "WHERE " PREFER("excluded") " < " PREFER("events");
 #undef PREFER

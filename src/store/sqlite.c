@@ -1,4 +1,4 @@
-/* The store on SQLite: one file in WAL mode (store.h). */
+/* The store's SQLite backend: one file in WAL mode (backend.h). */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/backend.h"
 #include "store/schema.h"
-#include "store/store.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -28,20 +28,20 @@ enum stmt {
   ST_N
 };
 
-struct store {
+struct lite {
   sqlite3 *db;
   sqlite3_stmt *st[ST_N];
   char *path;
   int version;
 };
 
-static int db_fail(struct store *s, struct err *e, const char *what)
+static int db_fail(struct lite *s, struct err *e, const char *what)
 {
   return err_set(e, ERR_IO, "store '%s': cannot %s: %s", s->path, what,
                  sqlite3_errmsg(s->db));
 }
 
-static int exec(struct store *s, const char *sql, struct err *e)
+static int exec(struct lite *s, const char *sql, struct err *e)
 {
   char *msg = NULL;
 
@@ -55,7 +55,7 @@ static int exec(struct store *s, const char *sql, struct err *e)
 }
 
 /* One integer from a query without parameters. */
-static int query_int(struct store *s, const char *sql, int64_t *out,
+static int query_int(struct lite *s, const char *sql, int64_t *out,
                      struct err *e)
 {
   sqlite3_stmt *q;
@@ -70,7 +70,7 @@ static int query_int(struct store *s, const char *sql, int64_t *out,
 }
 
 /* Refuses foreign databases and newer schemas, touching nothing. */
-static int check(struct store *s, struct err *e)
+static int check(struct lite *s, struct err *e)
 {
   int64_t app = 0, version = 0, tables = 0;
   int r;
@@ -91,7 +91,7 @@ static int check(struct store *s, struct err *e)
 }
 
 /* Brings the schema to STORE_SCHEMA_VERSION (after check()). */
-static int migrate(struct store *s, struct err *e)
+static int migrate(struct lite *s, struct err *e)
 {
   int64_t version = s->version;
   struct buf sql = BUF_INIT;
@@ -120,10 +120,9 @@ fail:
   return r;
 }
 
-static int prepare(struct store *s, struct err *e)
+static int prepare(struct lite *s, struct err *e)
 {
-  static const char *const fixed[] = {"BEGIN IMMEDIATE", "COMMIT",
-                                      "ROLLBACK"};
+  static const char *const fixed[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
   struct buf merge = BUF_INIT, replace = BUF_INIT;
   const char *sql[ST_N];
   int i, r = 0;
@@ -165,9 +164,11 @@ static int create_private(const char *path, struct err *e)
   return 0;
 }
 
-int store_open(struct store **out, const char *path, struct err *e)
+static void lite_close(void *db);
+
+static int lite_open(void **out, const char *path, int *version, struct err *e)
 {
-  struct store *s = xcalloc(1, sizeof(*s));
+  struct lite *s = xcalloc(1, sizeof(*s));
   int memory = !strcmp(path, ":memory:"), r;
 
   *out = NULL;
@@ -193,14 +194,16 @@ int store_open(struct store **out, const char *path, struct err *e)
       (r = migrate(s, e)) || (r = prepare(s, e)))
     goto fail;
   *out = s;
+  *version = s->version;
   return 0;
 fail:
-  store_close(s);
+  lite_close(s);
   return r;
 }
 
-void store_close(struct store *s)
+static void lite_close(void *db)
 {
+  struct lite *s = db;
   int i;
 
   if (!s)
@@ -212,13 +215,8 @@ void store_close(struct store *s)
   free(s);
 }
 
-int store_version(struct store *s)
-{
-  return s->version;
-}
-
 /* Runs a statement without results to the end and resets it. */
-static int step_done(struct store *s, sqlite3_stmt *q, struct err *e)
+static int step_done(struct lite *s, sqlite3_stmt *q, struct err *e)
 {
   int r = sqlite3_step(q);
 
@@ -227,12 +225,12 @@ static int step_done(struct store *s, sqlite3_stmt *q, struct err *e)
   return r == SQLITE_DONE ? 0 : db_fail(s, e, "write");
 }
 
-static int begin(struct store *s, struct err *e)
+static int begin(struct lite *s, struct err *e)
 {
   return step_done(s, s->st[ST_BEGIN], e);
 }
 
-static int finish(struct store *s, int r, struct err *e)
+static int finish(struct lite *s, int r, struct err *e)
 {
   if (!r)
     return step_done(s, s->st[ST_COMMIT], e);
@@ -286,7 +284,7 @@ static void bind_event(sqlite3_stmt *q, const struct event *ev,
 }
 
 /* The rows of ev[0..n) under one new seq, inside a transaction. */
-static int put_rows(struct store *s, const struct event *ev, size_t n,
+static int put_rows(struct lite *s, const struct event *ev, size_t n,
                     const struct strtab *st, const struct project_map *pm,
                     enum store_put_mode mode, size_t *written, struct err *e)
 {
@@ -312,7 +310,7 @@ static int put_rows(struct store *s, const struct event *ev, size_t n,
   return r;
 }
 
-static int delete_rows(struct store *s, const uint64_t *keys, size_t n,
+static int delete_rows(struct lite *s, const uint64_t *keys, size_t n,
                        size_t *removed, struct err *e)
 {
   sqlite3_stmt *q = s->st[ST_DELETE];
@@ -328,20 +326,16 @@ static int delete_rows(struct store *s, const uint64_t *keys, size_t n,
   return r;
 }
 
-int store_apply(struct store *s, const struct event *ev, size_t n,
-                const struct strtab *st, const struct project_map *pm,
-                enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
-                size_t *written, size_t *removed, struct err *e)
+static int lite_apply(void *db, const struct event *ev, size_t n,
+                      const struct strtab *st, const struct project_map *pm,
+                      enum store_put_mode mode, const uint64_t *keys,
+                      size_t nkeys, size_t *written, size_t *removed,
+                      struct err *e)
 {
+  struct lite *s = db;
   size_t w = 0, d = 0;
   int r;
 
-  if (written)
-    *written = 0;
-  if (removed)
-    *removed = 0;
-  if (!n && !nkeys)
-    return 0;
   if ((r = begin(s, e)))
     return r;
   r = put_rows(s, ev, n, st, pm, mode, &w, e);
@@ -354,33 +348,6 @@ int store_apply(struct store *s, const struct event *ev, size_t n,
   if (removed)
     *removed = d;
   return 0;
-}
-
-int store_put(struct store *s, const struct event *ev, size_t n,
-              const struct strtab *st, const struct project_map *pm,
-              enum store_put_mode mode, size_t *written, struct err *e)
-{
-  return store_apply(s, ev, n, st, pm, mode, NULL, 0, written, NULL, e);
-}
-
-int store_delete(struct store *s, const uint64_t *keys, size_t n,
-                 size_t *removed, struct err *e)
-{
-  return store_apply(s, NULL, 0, NULL, NULL, STORE_MERGE, keys, n, NULL,
-                     removed, e);
-}
-
-void store_rows_init(struct store_rows *r, struct strtab *strs)
-{
-  memset(r, 0, sizeof(*r));
-  r->strs = strs;
-}
-
-void store_rows_release(struct store_rows *r)
-{
-  free(r->ev);
-  free(r->project);
-  memset(r, 0, sizeof(*r));
 }
 
 static uint32_t col_str(sqlite3_stmt *q, int col, struct strtab *st)
@@ -425,9 +392,10 @@ static void row_event(sqlite3_stmt *q, struct event *ev, struct strtab *st)
   ev->limit_reset = sqlite3_column_int64(q, COL_LIMIT_RESET);
 }
 
-int store_since(struct store *s, int64_t after, struct store_rows *rows,
-                struct err *e)
+static int lite_since(void *db, int64_t after, struct store_rows *rows,
+                      struct err *e)
 {
+  struct lite *s = db;
   sqlite3_stmt *q = s->st[ST_SINCE];
   int r;
 
@@ -450,8 +418,9 @@ int store_since(struct store *s, int64_t after, struct store_rows *rows,
   return r == SQLITE_DONE ? 0 : db_fail(s, e, "read");
 }
 
-int store_count(struct store *s, size_t *rows, int64_t *seq, struct err *e)
+static int lite_count(void *db, size_t *rows, int64_t *seq, struct err *e)
 {
+  struct lite *s = db;
   sqlite3_stmt *q = s->st[ST_COUNT];
   int r = sqlite3_step(q);
 
@@ -462,3 +431,7 @@ int store_count(struct store *s, size_t *rows, int64_t *seq, struct err *e)
   sqlite3_reset(q);
   return r == SQLITE_ROW ? 0 : db_fail(s, e, "read");
 }
+
+const struct store_backend store_sqlite = {
+    "sqlite", lite_open, lite_close, lite_apply, lite_since, lite_count,
+};

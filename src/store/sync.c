@@ -61,8 +61,8 @@ static uint64_t *keyless_keys(const struct dedup *set,
   for (i = 0; i < set->n; i++)
     if (set->ev[i].key_kind == EVENT_KEY_NONE) {
       k = xgrow(k, &cap, n + 1, sizeof(*k));
-      k[n].h = store_view_fp(&set->ev[i], &set->strs,
-                             project_name(pm, &set->ev[i]));
+      k[n].h =
+          store_view_fp(&set->ev[i], &set->strs, project_name(pm, &set->ev[i]));
       k[n++].i = i;
     }
   if (!n)

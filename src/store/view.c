@@ -71,8 +71,7 @@ uint64_t store_view_fp(const struct event *ev, const struct strtab *st,
 
 static size_t slot_of(const struct store_view *v, const uint64_t key[2])
 {
-  return (size_t)(key[0] ^ (key[1] * 0x9e3779b97f4a7c15ULL)) &
-         (v->nslots - 1);
+  return (size_t)(key[0] ^ (key[1] * 0x9e3779b97f4a7c15ULL)) & (v->nslots - 1);
 }
 
 struct view_digest *store_view_find(const struct store_view *v,

@@ -16,9 +16,9 @@ struct view_digest {
   uint64_t fp;    /* store_view_fp() of the row */
   uint64_t total; /* tokens_total() */
   int64_t ts_ms;
-  uint32_t gen;  /* last store_sync() pass that met the key */
-  uint8_t side;  /* a sidechain copy */
-  uint8_t used;  /* slot in use */
+  uint32_t gen; /* last store_sync() pass that met the key */
+  uint8_t side; /* a sidechain copy */
+  uint8_t used; /* slot in use */
 };
 
 /*

@@ -1,0 +1,32 @@
+/* What a store backend provides (store.c dispatches to one). */
+/* SPDX-License-Identifier: MIT */
+#ifndef TOKMETER_STORE_BACKEND_H
+#define TOKMETER_STORE_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+/*
+ * One database behind store.h: the functions mean what store.h's of the
+ * same names mean, on the backend's handle (db). open() sets *version to
+ * the schema version after migrating. apply() is never called with
+ * nothing to do. SQL comes from schema.c; a backend adds only what its
+ * dialect needs.
+ */
+struct store_backend {
+  const char *name;
+  int (*open)(void **db, const char *target, int *version, struct err *e);
+  void (*close)(void *db);
+  int (*apply)(void *db, const struct event *ev, size_t n,
+               const struct strtab *st, const struct project_map *pm,
+               enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
+               size_t *written, size_t *removed, struct err *e);
+  int (*since)(void *db, int64_t after, struct store_rows *rows, struct err *e);
+  int (*count)(void *db, size_t *rows, int64_t *seq, struct err *e);
+};
+
+extern const struct store_backend store_sqlite;
+
+#endif

@@ -1,0 +1,109 @@
+/* The store: its functions, on whichever backend the target names. */
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct store {
+  const struct store_backend *be;
+  void *db;
+  int version;
+};
+
+static int is_postgres(const char *target)
+{
+  return !strncmp(target, "postgres://", 11) ||
+         !strncmp(target, "postgresql://", 13);
+}
+
+int store_open(struct store **out, const char *target, struct err *e)
+{
+  struct store *s;
+  int r;
+
+  *out = NULL;
+  if (is_postgres(target))
+    return err_set(e, ERR_USAGE,
+                   "cannot open '%s': this build has no PostgreSQL store",
+                   target);
+  s = xcalloc(1, sizeof(*s));
+  s->be = &store_sqlite;
+  if ((r = s->be->open(&s->db, target, &s->version, e))) {
+    free(s);
+    return r;
+  }
+  *out = s;
+  return 0;
+}
+
+void store_close(struct store *s)
+{
+  if (!s)
+    return;
+  s->be->close(s->db);
+  free(s);
+}
+
+int store_version(struct store *s)
+{
+  return s->version;
+}
+
+int store_apply(struct store *s, const struct event *ev, size_t n,
+                const struct strtab *st, const struct project_map *pm,
+                enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
+                size_t *written, size_t *removed, struct err *e)
+{
+  size_t w = 0, d = 0;
+  int r = 0;
+
+  if (n || nkeys)
+    r = s->be->apply(s->db, ev, n, st, pm, mode, keys, nkeys, &w, &d, e);
+  if (written)
+    *written = r ? 0 : w;
+  if (removed)
+    *removed = r ? 0 : d;
+  return r;
+}
+
+int store_put(struct store *s, const struct event *ev, size_t n,
+              const struct strtab *st, const struct project_map *pm,
+              enum store_put_mode mode, size_t *written, struct err *e)
+{
+  return store_apply(s, ev, n, st, pm, mode, NULL, 0, written, NULL, e);
+}
+
+int store_delete(struct store *s, const uint64_t *keys, size_t n,
+                 size_t *removed, struct err *e)
+{
+  return store_apply(s, NULL, 0, NULL, NULL, STORE_MERGE, keys, n, NULL,
+                     removed, e);
+}
+
+void store_rows_init(struct store_rows *r, struct strtab *strs)
+{
+  memset(r, 0, sizeof(*r));
+  r->strs = strs;
+}
+
+void store_rows_release(struct store_rows *r)
+{
+  free(r->ev);
+  free(r->project);
+  memset(r, 0, sizeof(*r));
+}
+
+int store_since(struct store *s, int64_t after, struct store_rows *rows,
+                struct err *e)
+{
+  return s->be->since(s->db, after, rows, e);
+}
+
+int store_count(struct store *s, size_t *rows, int64_t *seq, struct err *e)
+{
+  return s->be->count(s->db, rows, seq, e);
+}
