@@ -57,13 +57,14 @@ const char store_sql_upsert_head[] =
  * session id, the smaller uuid, then the other fields for exact ties.
  * Strings compare byte by byte (SQLite's BINARY collation). Totals are
  * unsigned 64-bit in C and signed here: one of 2^63 or more reads as
- * negative, so "(total < 0)" puts those first, and among them the
- * larger unsigned value is the larger signed one.
+ * negative, so the CASE puts those first; within each class ~total
+ * ascending is total descending, with no overflow to fear (PostgreSQL
+ * would refuse -(-2^63)).
  */
 #define PREFER(x)                                                              \
-  "((" x ".flags & 1), -(" x ".total < 0), -" x ".total, " x ".ts, " x         \
-  ".session, " x ".uuid, " x ".model, " x ".cwd, " x ".input, " x              \
-  ".output, " x ".cw5m, " x ".cw1h, " x ".flags, " x ".cost, " x               \
+  "((" x ".flags & 1), CASE WHEN " x ".total < 0 THEN 0 ELSE 1 END, ~" x      \
+  ".total, " x ".ts, " x ".session, " x ".uuid, " x ".model, " x ".cwd, " x    \
+  ".input, " x ".output, " x ".cw5m, " x ".cw1h, " x ".flags, " x ".cost, " x  \
   ".web_search, " x ".limit_reset, " x ".file)"
 const char store_sql_merge_when[] =
     "WHERE " PREFER("excluded") " < " PREFER("events");
