@@ -19,14 +19,22 @@ struct store_backend {
   const char *name;
   int (*open)(void **db, const char *target, int *version, struct err *e);
   void (*close)(void *db);
-  int (*apply)(void *db, const struct event *ev, size_t n,
-               const struct strtab *st, const struct project_map *pm,
+  int (*apply)(void *db, const struct store_batch *b,
                enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
                size_t *written, size_t *removed, struct err *e);
+  int (*exec)(void *db, const char *sql, const char *const *params,
+              size_t nparams, store_row_cb row, void *ctx, size_t *changes,
+              struct err *e);
   int (*since)(void *db, int64_t after, struct store_rows *rows, struct err *e);
   int (*count)(void *db, size_t *rows, int64_t *seq, struct err *e);
 };
 
 extern const struct store_backend store_sqlite;
+
+/* Event i's project, user, machine and token as text ("" when none). */
+const char *store_batch_project(const struct store_batch *b, size_t i);
+const char *store_batch_user(const struct store_batch *b);
+const char *store_batch_machine(const struct store_batch *b, size_t i);
+const char *store_batch_token(const struct store_batch *b);
 
 #endif

@@ -30,6 +30,14 @@ const char *const store_migrations[] = {
     " PRIMARY KEY (user_id, k0, k1));"
     "CREATE INDEX events_seq ON events (seq);"
     "CREATE INDEX events_ts ON events (ts);",
+    /* 1 -> 2: the team server's tokens, and which one each row came
+     * through. Secrets are stored as SHA-256 only. */
+    "ALTER TABLE events ADD COLUMN token_id TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE tokens ("
+    " id TEXT PRIMARY KEY, user_id TEXT NOT NULL, scope TEXT NOT NULL,"
+    " label TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,"
+    " created BIGINT NOT NULL, expires BIGINT NOT NULL,"
+    " revoked BIGINT NOT NULL, last_used BIGINT NOT NULL);",
 };
 const size_t store_nmigrations =
     sizeof(store_migrations) / sizeof(store_migrations[0]);
@@ -40,8 +48,9 @@ const char store_sql_next_seq[] =
 const char store_sql_upsert_head[] =
     "INSERT INTO events (k0, k1, kind, ts, session, model, project, cwd, "
     "file, uuid, flags, input, output, cw5m, cw1h, cr, total, cost, "
-    "web_search, limit_reset, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-    "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
+    "web_search, limit_reset, seq, user_id, machine, token_id) VALUES ($1, "
+    "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+    "$18, $19, $20, $21, $22, $23, $24) "
     "ON CONFLICT (user_id, k0, k1) DO UPDATE SET kind = excluded.kind, "
     "ts = excluded.ts, session = excluded.session, model = excluded.model, "
     "project = excluded.project, cwd = excluded.cwd, file = excluded.file, "
@@ -49,7 +58,8 @@ const char store_sql_upsert_head[] =
     "output = excluded.output, cw5m = excluded.cw5m, cw1h = excluded.cw1h, "
     "cr = excluded.cr, total = excluded.total, cost = excluded.cost, "
     "web_search = excluded.web_search, limit_reset = excluded.limit_reset, "
-    "seq = excluded.seq ";
+    "seq = excluded.seq, machine = excluded.machine, "
+    "token_id = excluded.token_id ";
 
 /*
  * transcript-format.md §3.5 as one tuple comparison, in event_better()'s
@@ -84,10 +94,28 @@ const char store_sql_replace_when[] =
 const char store_sql_since[] =
     "SELECT k0, k1, kind, ts, session, model, project, cwd, file, uuid, "
     "flags, input, output, cw5m, cw1h, cr, total, cost, web_search, "
-    "limit_reset, seq FROM events WHERE seq > $1 ORDER BY seq";
+    "limit_reset, seq, user_id, machine FROM events WHERE seq > $1 "
+    "ORDER BY seq";
 
 const char store_sql_delete[] =
-    "DELETE FROM events WHERE user_id = '' AND k0 = $1 AND k1 = $2";
+    "DELETE FROM events WHERE user_id = $1 AND k0 = $2 AND k1 = $3";
+
+/* Tokens: columns in this order wherever a statement returns a token. */
+#define TOKEN_COLS                                                             \
+  "id, user_id, scope, label, created, expires, revoked, last_used"
+const char store_sql_token_insert[] =
+    "INSERT INTO tokens (id, user_id, scope, label, hash, created, expires, "
+    "revoked, last_used) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0)";
+const char store_sql_token_by_hash[] =
+    "SELECT " TOKEN_COLS ", hash FROM tokens WHERE hash = $1";
+const char store_sql_token_list[] =
+    "SELECT " TOKEN_COLS " FROM tokens ORDER BY created, id";
+const char store_sql_token_revoke[] =
+    "UPDATE tokens SET revoked = $2 WHERE id = $1 AND revoked = 0";
+const char store_sql_token_used[] =
+    "UPDATE tokens SET last_used = $2 WHERE id = $1";
+const char store_sql_token_count[] = "SELECT count(*) FROM tokens";
+#undef TOKEN_COLS
 
 const char store_sql_count[] =
     "SELECT (SELECT count(*) FROM events), (SELECT v FROM meta WHERE k = "

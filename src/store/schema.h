@@ -15,7 +15,9 @@ extern const size_t store_nmigrations;
 /* Marks a database as a tokmeter store (SQLite's application_id). */
 #define STORE_APPLICATION_ID 0x746f6b6d /* "tokm" */
 
-/* Statements: parameters are $1, $2, ... in order (both dialects). */
+/* Statements: parameters are $1, $2, ... (both dialects). The prepared
+ * ones (events) use them in order of appearance, which is how SQLite
+ * numbers them; store_exec() binds by name and takes any order. */
 extern const char store_sql_next_seq[];
 extern const char store_sql_upsert_head[];
 extern const char store_sql_merge_when[];
@@ -23,6 +25,12 @@ extern const char store_sql_replace_when[];
 extern const char store_sql_since[];
 extern const char store_sql_delete[];
 extern const char store_sql_count[];
+extern const char store_sql_token_insert[];
+extern const char store_sql_token_by_hash[];
+extern const char store_sql_token_list[];
+extern const char store_sql_token_revoke[];
+extern const char store_sql_token_used[];
+extern const char store_sql_token_count[];
 
 /* Columns of a row, as store_sql_upsert_head lists them and
  * store_sql_since returns them (since adds seq last). */
@@ -48,6 +56,9 @@ enum store_col {
   COL_WEB_SEARCH,
   COL_LIMIT_RESET,
   COL_SEQ,
+  COL_USER, /* store_sql_since only, after seq */
+  COL_MACHINE,
+  COL_TOKEN, /* the upsert only */
   COL_COUNT
 };
 

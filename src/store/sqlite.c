@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -252,12 +253,12 @@ static void bind_u64(sqlite3_stmt *q, int col, uint64_t v)
   sqlite3_bind_int64(q, col + 1, (int64_t)v);
 }
 
-static void bind_event(sqlite3_stmt *q, const struct event *ev,
-                       const struct strtab *st, const struct project_map *pm,
-                       char *uuid, int64_t seq)
+static void bind_event(sqlite3_stmt *q, const struct store_batch *b,
+                       size_t i, char *uuid, int64_t seq)
 {
-  uint32_t proj = project_of(pm, ev);
-  const char *pn = proj ? strtab_get(&pm->names, proj) : "";
+  const struct event *ev = &b->ev[i];
+  const struct strtab *st = b->st;
+  const char *pn = store_batch_project(b, i);
 
   bind_u64(q, COL_K0, ev->key[0]);
   bind_u64(q, COL_K1, ev->key[1]);
@@ -281,11 +282,16 @@ static void bind_event(sqlite3_stmt *q, const struct event *ev,
   bind_u64(q, COL_WEB_SEARCH, ev->web_search);
   sqlite3_bind_int64(q, COL_LIMIT_RESET + 1, ev->limit_reset);
   sqlite3_bind_int64(q, COL_SEQ + 1, seq);
+  sqlite3_bind_text(q, COL_USER + 1, store_batch_user(b), -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, COL_MACHINE + 1, store_batch_machine(b, i), -1,
+                    SQLITE_STATIC);
+  sqlite3_bind_text(q, COL_TOKEN + 1, store_batch_token(b), -1,
+                    SQLITE_STATIC);
 }
 
 /* The rows of ev[0..n) under one new seq, inside a transaction. */
-static int put_rows(struct lite *s, const struct event *ev, size_t n,
-                    const struct strtab *st, const struct project_map *pm,
+/* The rows of b under one new seq, inside a transaction. */
+static int put_rows(struct lite *s, const struct store_batch *b,
                     enum store_put_mode mode, size_t *written, struct err *e)
 {
   sqlite3_stmt *q = s->st[mode == STORE_MERGE ? ST_MERGE : ST_REPLACE];
@@ -295,39 +301,39 @@ static int put_rows(struct lite *s, const struct event *ev, size_t n,
   size_t i;
   int r = 0;
 
-  if (!n)
+  if (!b->n)
     return 0;
   if (sqlite3_step(sq) == SQLITE_ROW)
     seq = sqlite3_column_int64(sq, 0);
   else
     r = db_fail(s, e, "number the write");
   sqlite3_reset(sq);
-  for (i = 0; i < n && !r; i++) {
-    bind_event(q, &ev[i], st, pm, uuid, seq);
+  for (i = 0; i < b->n && !r; i++) {
+    bind_event(q, b, i, uuid, seq);
     if (!(r = step_done(s, q, e)))
       *written += (size_t)sqlite3_changes(s->db);
   }
   return r;
 }
 
-static int delete_rows(struct lite *s, const uint64_t *keys, size_t n,
-                       size_t *removed, struct err *e)
+static int delete_rows(struct lite *s, const char *user, const uint64_t *keys,
+                       size_t n, size_t *removed, struct err *e)
 {
   sqlite3_stmt *q = s->st[ST_DELETE];
   size_t i;
   int r = 0;
 
   for (i = 0; i < n && !r; i++) {
-    bind_u64(q, 0, keys[2 * i]);
-    bind_u64(q, 1, keys[2 * i + 1]);
+    sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
+    bind_u64(q, 1, keys[2 * i]);
+    bind_u64(q, 2, keys[2 * i + 1]);
     if (!(r = step_done(s, q, e)))
       *removed += (size_t)sqlite3_changes(s->db);
   }
   return r;
 }
 
-static int lite_apply(void *db, const struct event *ev, size_t n,
-                      const struct strtab *st, const struct project_map *pm,
+static int lite_apply(void *db, const struct store_batch *b,
                       enum store_put_mode mode, const uint64_t *keys,
                       size_t nkeys, size_t *written, size_t *removed,
                       struct err *e)
@@ -338,9 +344,9 @@ static int lite_apply(void *db, const struct event *ev, size_t n,
 
   if ((r = begin(s, e)))
     return r;
-  r = put_rows(s, ev, n, st, pm, mode, &w, e);
+  r = put_rows(s, b, mode, &w, e);
   if (!r)
-    r = delete_rows(s, keys, nkeys, &d, e);
+    r = delete_rows(s, store_batch_user(b), keys, nkeys, &d, e);
   if ((r = finish(s, r, e)))
     return r;
   if (written)
@@ -406,9 +412,14 @@ static int lite_since(void *db, int64_t after, struct store_rows *rows,
       rows->ev = xrealloc(rows->ev, rows->cap * sizeof(*rows->ev));
       rows->project =
           xrealloc(rows->project, rows->cap * sizeof(*rows->project));
+      rows->user = xrealloc(rows->user, rows->cap * sizeof(*rows->user));
+      rows->machine =
+          xrealloc(rows->machine, rows->cap * sizeof(*rows->machine));
     }
     row_event(q, &rows->ev[rows->n], rows->strs);
     rows->project[rows->n] = col_str(q, COL_PROJECT, rows->strs);
+    rows->user[rows->n] = col_str(q, COL_USER, rows->strs);
+    rows->machine[rows->n] = col_str(q, COL_MACHINE, rows->strs);
     rows->n++;
     if (sqlite3_column_int64(q, COL_SEQ) > rows->seq)
       rows->seq = sqlite3_column_int64(q, COL_SEQ);
@@ -432,6 +443,44 @@ static int lite_count(void *db, size_t *rows, int64_t *seq, struct err *e)
   return r == SQLITE_ROW ? 0 : db_fail(s, e, "read");
 }
 
+static int lite_exec(void *db, const char *sql, const char *const *params,
+                     size_t nparams, store_row_cb row, void *ctx,
+                     size_t *changes, struct err *e)
+{
+  struct lite *s = db;
+  const char *col[16];
+  sqlite3_stmt *q;
+  size_t i;
+  int r, n, stop = 0;
+
+  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+    return db_fail(s, e, "prepare a statement");
+  /* By name: SQLite numbers "$2" by where it first appears, not by 2. */
+  for (i = 0; i < nparams; i++) {
+    char name[24];
+    int at;
+
+    snprintf(name, sizeof(name), "$%u", (unsigned)(i + 1));
+    at = sqlite3_bind_parameter_index(q, name);
+    if (at && params[i])
+      sqlite3_bind_text(q, at, params[i], -1, SQLITE_STATIC);
+  }
+  n = sqlite3_column_count(q);
+  if (n > 16)
+    n = 16;
+  while (!stop && (r = sqlite3_step(q)) == SQLITE_ROW) {
+    for (i = 0; i < (size_t)n; i++)
+      col[i] = (const char *)sqlite3_column_text(q, (int)i);
+    stop = row ? row(ctx, (size_t)n, col) : 0;
+  }
+  if (stop)
+    r = SQLITE_DONE;
+  *changes = r == SQLITE_DONE ? (size_t)sqlite3_changes(s->db) : 0;
+  sqlite3_finalize(q);
+  return r == SQLITE_DONE ? 0 : db_fail(s, e, "run a statement");
+}
+
 const struct store_backend store_sqlite = {
-    "sqlite", lite_open, lite_close, lite_apply, lite_since, lite_count,
+    "sqlite", lite_open,  lite_close, lite_apply,
+    lite_exec, lite_since, lite_count,
 };

@@ -20,6 +20,35 @@ static int is_postgres(const char *target)
          !strncmp(target, "postgresql://", 13);
 }
 
+const char *store_batch_project(const struct store_batch *b, size_t i)
+{
+  uint32_t p;
+
+  if (b->pm) {
+    p = project_of(b->pm, &b->ev[i]);
+    return p ? strtab_get(&b->pm->names, p) : "";
+  }
+  p = b->project ? b->project[i] : 0;
+  return p ? strtab_get(b->st, p) : "";
+}
+
+const char *store_batch_user(const struct store_batch *b)
+{
+  return b->user ? b->user : "";
+}
+
+const char *store_batch_machine(const struct store_batch *b, size_t i)
+{
+  uint32_t m = b->machine ? b->machine[i] : 0;
+
+  return m ? strtab_get(b->st, m) : "";
+}
+
+const char *store_batch_token(const struct store_batch *b)
+{
+  return b->token_id ? b->token_id : "";
+}
+
 int store_open(struct store **out, const char *target, struct err *e)
 {
   struct store *s;
@@ -53,16 +82,15 @@ int store_version(struct store *s)
   return s->version;
 }
 
-int store_apply(struct store *s, const struct event *ev, size_t n,
-                const struct strtab *st, const struct project_map *pm,
+int store_apply(struct store *s, const struct store_batch *b,
                 enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
                 size_t *written, size_t *removed, struct err *e)
 {
   size_t w = 0, d = 0;
   int r = 0;
 
-  if (n || nkeys)
-    r = s->be->apply(s->db, ev, n, st, pm, mode, keys, nkeys, &w, &d, e);
+  if (b->n || nkeys)
+    r = s->be->apply(s->db, b, mode, keys, nkeys, &w, &d, e);
   if (written)
     *written = r ? 0 : w;
   if (removed)
@@ -74,14 +102,35 @@ int store_put(struct store *s, const struct event *ev, size_t n,
               const struct strtab *st, const struct project_map *pm,
               enum store_put_mode mode, size_t *written, struct err *e)
 {
-  return store_apply(s, ev, n, st, pm, mode, NULL, 0, written, NULL, e);
+  struct store_batch b;
+
+  memset(&b, 0, sizeof(b));
+  b.ev = ev;
+  b.n = n;
+  b.st = st;
+  b.pm = pm;
+  return store_apply(s, &b, mode, NULL, 0, written, NULL, e);
 }
 
 int store_delete(struct store *s, const uint64_t *keys, size_t n,
                  size_t *removed, struct err *e)
 {
-  return store_apply(s, NULL, 0, NULL, NULL, STORE_MERGE, keys, n, NULL,
-                     removed, e);
+  struct store_batch b;
+
+  memset(&b, 0, sizeof(b));
+  return store_apply(s, &b, STORE_MERGE, keys, n, NULL, removed, e);
+}
+
+int store_exec(struct store *s, const char *sql, const char *const *params,
+               size_t nparams, store_row_cb row, void *ctx, size_t *changes,
+               struct err *e)
+{
+  size_t c = 0;
+  int r = s->be->exec(s->db, sql, params, nparams, row, ctx, &c, e);
+
+  if (changes)
+    *changes = r ? 0 : c;
+  return r;
 }
 
 void store_rows_init(struct store_rows *r, struct strtab *strs)
@@ -94,6 +143,8 @@ void store_rows_release(struct store_rows *r)
 {
   free(r->ev);
   free(r->project);
+  free(r->user);
+  free(r->machine);
   memset(r, 0, sizeof(*r));
 }
 

@@ -54,21 +54,53 @@ int store_put(struct store *s, const struct event *ev, size_t n,
 int store_delete(struct store *s, const uint64_t *keys, size_t n,
                  size_t *removed, struct err *e);
 
-/* store_put() and store_delete() in one transaction: both or neither. */
-int store_apply(struct store *s, const struct event *ev, size_t n,
-                const struct strtab *st, const struct project_map *pm,
+/*
+ * What store_apply() writes: events (strings in st) and, per event, the
+ * project, the user and machine the row belongs to and the token it came
+ * through. All borrowed.
+ */
+struct store_batch {
+  const struct event *ev;
+  size_t n;
+  const struct strtab *st;
+  const struct project_map *pm; /* projects by cwd/file id, or NULL */
+  const uint32_t *project;      /* else per event: id in st (0: none), or
+                                   NULL: no project */
+  const char *user;             /* every row's user; NULL: '' (local) */
+  const uint32_t *machine;      /* per event: id in st, or NULL: '' */
+  const char *token_id;         /* NULL: '' */
+};
+
+/*
+ * Writes b's events and removes the rows of keys[0..nkeys) (key[0],
+ * key[1] pairs) of b->user, in one durable transaction: both or neither.
+ * *written and *removed (may be NULL) count the rows changed.
+ */
+int store_apply(struct store *s, const struct store_batch *b,
                 enum store_put_mode mode, const uint64_t *keys, size_t nkeys,
                 size_t *written, size_t *removed, struct err *e);
 
 /*
+ * Runs one of schema.c's small-table statements (tokens, audit) with
+ * text parameters ($1..; NULL for SQL NULL) and calls row() for each row
+ * with the columns as text (NULL for NULL); row() returns nonzero to
+ * stop. *changes (may be NULL) counts the rows a write changed.
+ */
+typedef int (*store_row_cb)(void *ctx, size_t ncol, const char *const *col);
+int store_exec(struct store *s, const char *sql, const char *const *params,
+               size_t nparams, store_row_cb row, void *ctx, size_t *changes,
+               struct err *e);
+
+/*
  * Rows read back: events whose strings are interned in a table the caller
- * owns (strs, borrowed), with each row's project name (an id in strs, 0:
- * none). Owns ev and project.
+ * owns (strs, borrowed), with each row's project name, user and machine
+ * (ids in strs, 0: none). Owns the arrays.
  */
 struct store_rows {
   struct strtab *strs;
   struct event *ev;
   uint32_t *project;
+  uint32_t *user, *machine; /* ids in strs, 0: '' */
   size_t n, cap;
   int64_t seq; /* the highest seq read */
 };

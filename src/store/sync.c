@@ -86,6 +86,7 @@ int store_sync(struct store *s, struct store_view *v, const struct dedup *set,
                const struct project_map *pm, struct store_sync_stats *st,
                struct err *e)
 {
+  struct store_batch b;
   struct event *put = NULL;
   uint64_t *gone = NULL, *keyless;
   size_t nput = 0, capput = 0, capgone = 0, i;
@@ -127,8 +128,12 @@ int store_sync(struct store *s, struct store_view *v, const struct dedup *set,
       gone[2 * st->removed + 1] = v->dig[i].key[1];
       st->removed++;
     }
-  r = store_apply(s, put, nput, &set->strs, pm, STORE_REPLACE, gone,
-                  st->removed, NULL, NULL, e);
+  memset(&b, 0, sizeof(b));
+  b.ev = put;
+  b.n = nput;
+  b.st = &set->strs;
+  b.pm = pm;
+  r = store_apply(s, &b, STORE_REPLACE, gone, st->removed, NULL, NULL, e);
   free(put);
   free(gone);
   free(keyless);
