@@ -28,6 +28,7 @@ static const struct command commands[] = {
     {"live", cmd_live, "full-screen monitor of the active block"},
     {"demo", cmd_demo, "write a synthetic transcript corpus"},
     {"dashboard", cmd_dashboard, "the web dashboard on localhost"},
+    {"server", cmd_server, "the team server (ingest, tokens, API)"},
     {"cache", cmd_cache, "show or clear the index (info, clear)"},
 };
 

@@ -40,6 +40,7 @@ int cmd_demo(int argc, char **argv, struct app *app);
 int cmd_cache(int argc, char **argv, struct app *app);
 int cmd_dashboard(int argc, char **argv, struct app *app);
 int cmd_statusline(int argc, char **argv, struct app *app);
+int cmd_server(int argc, char **argv, struct app *app);
 
 /*
  * Writes a report to stdout and flushes it. Returns EXIT_OK, or EXIT_ERROR

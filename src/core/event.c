@@ -57,6 +57,13 @@ int event_key_msg(uint64_t key[2], const char *msg, size_t msg_len,
   return EVENT_KEY_MSG_REQ;
 }
 
+int event_key_uuid(uint64_t key[2], const char *uuid, size_t n)
+{
+  key[0] = hash64(uuid, n, SEED_UUID);
+  key[1] = hash64(uuid, n, SEED_UUID2);
+  return EVENT_KEY_UUID;
+}
+
 void event_set_uuid(struct event *ev, struct strtab *st, const char *s,
                     size_t n)
 {
@@ -102,9 +109,7 @@ void event_from_rec(struct event *ev, const struct usage_rec *r,
     ev->key_kind = (uint8_t)event_key_msg(ev->key, r->msg_id.p, r->msg_id.n,
                                           r->req_id.p, r->req_id.n);
   } else if (r->uuid.p) {
-    ev->key_kind = EVENT_KEY_UUID;
-    ev->key[0] = hash64(r->uuid.p, r->uuid.n, SEED_UUID);
-    ev->key[1] = hash64(r->uuid.p, r->uuid.n, SEED_UUID2);
+    ev->key_kind = (uint8_t)event_key_uuid(ev->key, r->uuid.p, r->uuid.n);
   }
 }
 

@@ -57,6 +57,10 @@ struct event {
 void event_from_rec(struct event *ev, const struct usage_rec *r,
                     struct strtab *st, uint32_t file, uint32_t stem);
 
+/* The key of a call known only by its record's uuid (no message.id);
+ * returns EVENT_KEY_UUID. */
+int event_key_uuid(uint64_t key[2], const char *uuid, size_t n);
+
 /* Sets ev's uuid from its text: binary when canonical lowercase, else
  * interned in st. */
 void event_set_uuid(struct event *ev, struct strtab *st, const char *s,

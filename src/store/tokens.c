@@ -10,8 +10,7 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static const char *const scope_names[] = {"ingest", "read", "enroll",
-                                          "admin"};
+static const char *const scope_names[] = {"ingest", "read", "enroll", "admin"};
 
 int token_scope_parse(const char *s)
 {
@@ -33,9 +32,9 @@ const char *token_scope_name(int scope)
   return "?";
 }
 
-int token_allows(const struct token *t, int scope)
+int token_allows(const struct token *t, int scopes)
 {
-  return (t->scope & TOKEN_ADMIN) || (t->scope & scope);
+  return (t->scope & TOKEN_ADMIN) || (t->scope & scopes);
 }
 
 static int printable(const char *s)
@@ -87,8 +86,7 @@ int store_token_create(struct store *s, const char *user, int scope,
                    "invalid user '%s' (1 to 128 printable characters)", user);
   if (!printable(label))
     return err_set(e, ERR_USAGE,
-                   "invalid label '%s' (1 to 128 printable characters)",
-                   label);
+                   "invalid label '%s' (1 to 128 printable characters)", label);
   if (!token_scope_parse(token_scope_name(scope)))
     return err_set(e, ERR_USAGE, "invalid scope");
   if (secret_random(raw, sizeof(raw)) || secret_random(rid, sizeof(rid)))
@@ -114,8 +112,7 @@ int store_token_create(struct store *s, const char *user, int scope,
   params[4] = hash;
   params[5] = created;
   params[6] = expires;
-  return store_exec(s, store_sql_token_insert, params, 7, NULL, NULL, NULL,
-                    e);
+  return store_exec(s, store_sql_token_insert, params, 7, NULL, NULL, NULL, e);
 }
 
 struct found {
@@ -205,8 +202,7 @@ int store_token_revoke(struct store *s, const char *id, int64_t now_ms,
   if ((r = store_exec(s, store_sql_token_revoke, params, 2, NULL, NULL,
                       &changed, e)))
     return r;
-  return changed ? 0
-                 : err_set(e, ERR_NOTFOUND, "no token '%s' to revoke", id);
+  return changed ? 0 : err_set(e, ERR_NOTFOUND, "no token '%s' to revoke", id);
 }
 
 static int count_row(void *ctx, size_t ncol, const char *const *col)
@@ -218,6 +214,5 @@ static int count_row(void *ctx, size_t ncol, const char *const *col)
 int store_token_count(struct store *s, size_t *n, struct err *e)
 {
   *n = 0;
-  return store_exec(s, store_sql_token_count, NULL, 0, count_row, n, NULL,
-                    e);
+  return store_exec(s, store_sql_token_count, NULL, 0, count_row, n, NULL, e);
 }

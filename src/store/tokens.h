@@ -29,7 +29,7 @@ struct token {
   char id[TOKEN_ID_LEN + 1];
   char user[129];
   char label[129];
-  int scope; /* enum token_scope */
+  int scope;                                    /* enum token_scope */
   int64_t created, expires, revoked, last_used; /* unix ms; 0: never */
 };
 
@@ -37,8 +37,8 @@ struct token {
 int token_scope_parse(const char *s);
 const char *token_scope_name(int scope);
 
-/* 1 when t may act in `scope` (admin may do everything). */
-int token_allows(const struct token *t, int scope);
+/* 1 when t may act in one of `scopes` (admin may do everything). */
+int token_allows(const struct token *t, int scopes);
 
 /*
  * Makes a token for user with one scope; expires_ms 0 for never. Writes

@@ -147,6 +147,26 @@ static void note_rows(struct store_view *v, const struct store_rows *r)
   }
 }
 
+/*
+ * Rows of different users are different calls, even with one key (the
+ * store keys rows by user too): in the set, a user's calls get keys of
+ * their own, so the dedup rules (sidechain replays included) apply
+ * within each user. The local store's rows ('' user) keep theirs.
+ */
+static void key_by_user(struct store_rows *r, const struct strtab *st)
+{
+  size_t i;
+
+  for (i = 0; i < r->n; i++)
+    if (r->user[i]) {
+      const char *u = strtab_get(st, r->user[i]);
+      size_t n = strtab_len(st, r->user[i]);
+
+      r->ev[i].key[0] ^= hash64(u, n, 0x75736572);
+      r->ev[i].key[1] ^= hash64(u, n, 0x6b657931);
+    }
+}
+
 int store_view_load(struct store_view *v, struct store *s, struct err *e)
 {
   struct store_rows r;
@@ -160,10 +180,11 @@ int store_view_load(struct store_view *v, struct store *s, struct err *e)
     store_rows_release(&r);
     return rc;
   }
+  note_rows(v, &r);
+  key_by_user(&r, &v->set.strs);
   for (i = 0; i < r.n; i++)
     dedup_add(&v->set, &r.ev[i]);
   dedup_finish(&v->set);
-  note_rows(v, &r);
   v->seq = r.seq;
   store_rows_release(&r);
   return 0;
@@ -178,9 +199,10 @@ int store_view_update(struct store_view *v, struct store *s, size_t *changed,
   store_rows_init(&r, &v->set.strs);
   r.seq = v->seq;
   if (!(rc = store_since(s, v->seq, &r, e))) {
+    note_rows(v, &r);
+    key_by_user(&r, &v->set.strs);
     if (r.n)
       dedup_overlay(&v->set, r.ev, r.n);
-    note_rows(v, &r);
     v->seq = r.seq;
     if (changed)
       *changed = r.n;

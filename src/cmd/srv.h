@@ -1,0 +1,52 @@
+/* The team server's state and handlers (cmd/ only). */
+/* SPDX-License-Identifier: MIT */
+#ifndef TOKMETER_CMD_SRV_H
+#define TOKMETER_CMD_SRV_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "cmd/cmd.h"
+#include "core/aggregate.h"
+#include "core/pricing.h"
+#include "core/tz.h"
+#include "http/router.h"
+#include "store/store.h"
+#include "store/tokens.h"
+#include "store/view.h"
+
+/* What answers without a token (--public). */
+enum srv_public {
+  SRV_PUBLIC_NONE,   /* only /health */
+  SRV_PUBLIC_TOTALS, /* and the team-wide totals (the default) */
+  SRV_PUBLIC_ALL     /* every read endpoint */
+};
+
+/*
+ * Handlers run on the server's connection threads; mu guards the store
+ * (one connection) and the view of it that the read endpoints answer
+ * from, which each write brings up to date by seq.
+ */
+struct srv {
+  pthread_mutex_t mu;
+  struct store *store;
+  struct store_view view;
+  struct price_table prices;
+  struct pricer pricer; /* over view.set's models */
+  struct tz tz;
+  enum srv_public pub;
+  int identity_email; /* --identity email: enroll clients send an e-mail */
+  struct app *app;
+  int pinned; /* TOKMETER_NOW stops the clock (tests) */
+};
+
+/* Now in UTC ms (TOKMETER_NOW pins it). */
+int64_t srv_now(const struct srv *s);
+
+/* Adds the server's routes to r. */
+int srv_add_routes(struct http_router *r, struct srv *s, struct err *e);
+
+/* Brings the view up to date with the store; under s->mu. */
+int srv_refresh(struct srv *s, struct err *e);
+
+#endif

@@ -1,0 +1,412 @@
+/* server: the team server's HTTP handlers (docs/api.md, "Team server"). */
+/* SPDX-License-Identifier: MIT */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cmd/srv.h"
+#include "core/civil.h"
+#include "http/ingest.h"
+#include "report/api.h"
+#include "util/jsonw.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define DAY_MS 86400000LL
+
+int64_t srv_now(const struct srv *s)
+{
+  struct timespec ts;
+
+  if (s->pinned)
+    return s->app->now_ms;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int srv_refresh(struct srv *s, struct err *e)
+{
+  int r = s->view.dirty ? store_view_load(&s->view, s->store, e)
+                        : store_view_update(&s->view, s->store, NULL, e);
+
+  if (r)
+    s->view.dirty = 1;
+  pricer_release(&s->pricer);
+  pricer_init(&s->pricer, COST_AUTO, &s->prices, &s->view.set.strs);
+  pricer_warm(&s->pricer, s->view.set.ev, s->view.set.n);
+  return r;
+}
+
+/*
+ * The request's token, checked for one of `scopes`: 0 and *t, or -1 with
+ * res holding the 401 (none, unknown, revoked, expired) or 403 (scope).
+ */
+static int auth(struct srv *s, const struct http_request *req, int scopes,
+                struct token *t, struct http_response *res)
+{
+  const char *h = http_request_header(req, "Authorization");
+  struct err e = ERR_INIT;
+  int r;
+
+  if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+    http_response_header(res, "WWW-Authenticate", "Bearer");
+    http_response_error(res, 401, "unauthorized", NULL,
+                        "a token is required (Authorization: Bearer tm_...)");
+    return -1;
+  }
+  pthread_mutex_lock(&s->mu);
+  r = store_token_check(s->store, h + 7, srv_now(s), t, &e);
+  pthread_mutex_unlock(&s->mu);
+  if (r == ERR_NOTFOUND) {
+    http_response_header(res, "WWW-Authenticate", "Bearer");
+    http_response_error(res, 401, "unauthorized", NULL,
+                        "unknown, revoked or expired token");
+    return -1;
+  }
+  if (r) {
+    http_response_error(res, 500, "internal", NULL, "%s", e.msg);
+    return -1;
+  }
+  if (!token_allows(t, scopes)) {
+    http_response_error(res, 403, "forbidden", NULL,
+                        "a token of scope %s cannot do this",
+                        token_scope_name(t->scope));
+    return -1;
+  }
+  return 0;
+}
+
+/* A read endpoint open at `level` without a token, else needing `read`. */
+static int may_read(struct srv *s, const struct http_request *req,
+                    enum srv_public level, struct http_response *res)
+{
+  struct token t;
+
+  if (s->pub >= level)
+    return 0;
+  return auth(s, req, TOKEN_READ, &t, res);
+}
+
+static void health(void *arg, const struct http_request *req,
+                   struct http_response *res)
+{
+  struct jsonw w;
+
+  (void)arg;
+  (void)req;
+  jsonw_init(&w, &res->body, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "status");
+  jsonw_strz(&w, "ok");
+  jsonw_key(&w, "version");
+  jsonw_strz(&w, TOKMETER_VERSION);
+  jsonw_obj_end(&w);
+}
+
+static void identity(void *arg, const struct http_request *req,
+                     struct http_response *res)
+{
+  struct srv *s = arg;
+  struct jsonw w;
+
+  (void)req;
+  jsonw_init(&w, &res->body, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "mode");
+  jsonw_strz(&w, s->identity_email ? "email" : "id");
+  jsonw_obj_end(&w);
+}
+
+/* GET /api/usage/totals: the whole team, no names. */
+static void totals(void *arg, const struct http_request *req,
+                   struct http_response *res)
+{
+  struct srv *s = arg;
+  struct tokens sum;
+  uint64_t unpriced = 0;
+  double cost = 0;
+  struct jsonw w;
+  char iso[32];
+  size_t i;
+
+  if (may_read(s, req, SRV_PUBLIC_TOTALS, res))
+    return;
+  memset(&sum, 0, sizeof(sum));
+  jsonw_init(&w, &res->body, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "generatedAt");
+  civil_fmt_iso_ms(srv_now(s), iso);
+  jsonw_strz(&w, iso);
+  pthread_mutex_lock(&s->mu);
+  for (i = 0; i < s->view.set.n; i++) {
+    const struct event *ev = &s->view.set.ev[i];
+    int priced;
+
+    tokens_add(&sum, &ev->tok);
+    cost += pricer_cost(&s->pricer, ev, &priced);
+    if (!priced)
+      unpriced += tokens_total(&ev->tok);
+  }
+  jsonw_key(&w, "dataAsOf");
+  if (s->view.set.n) {
+    civil_fmt_iso_ms(s->view.set.ev[s->view.set.n - 1].ts_ms, iso);
+    jsonw_strz(&w, iso);
+  } else {
+    jsonw_null(&w);
+  }
+  api_usage_json(&w, "usage", s->view.set.n, &sum, cost, unpriced);
+  jsonw_key(&w, "seq");
+  jsonw_int(&w, s->view.seq);
+  pthread_mutex_unlock(&s->mu);
+  jsonw_obj_end(&w);
+}
+
+/* An e-mail address, loosely: one '@' with text on both sides and a dot
+ * after it. */
+static int email_ok(const char *s)
+{
+  const char *at = strchr(s, '@');
+
+  return at && at != s && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
+         at[1] != '.' && s[strlen(s) - 1] != '.';
+}
+
+/* Whose rows a batch writes: the token's user, or, through an enroll
+ * token, the client's. NULL with res filled when that is not allowed. */
+static const char *writer(const struct srv *s, const struct token *t,
+                          const struct ingest_batch *b,
+                          struct http_response *res)
+{
+  if (t->scope == TOKEN_ENROLL) {
+    if (!b->user_id) {
+      http_response_error(res, 400, "bad_request", NULL,
+                          "\"userId\": required with an enroll token");
+      return NULL;
+    }
+    if (s->identity_email && strcmp(b->user_id, "anonymous") != 0 &&
+        !email_ok(b->user_id)) {
+      http_response_error(res, 400, "bad_request", NULL,
+                          "\"userId\": this server identifies users by "
+                          "e-mail (or \"anonymous\")");
+      return NULL;
+    }
+    return b->user_id;
+  }
+  if (b->user_id && t->scope != TOKEN_ADMIN &&
+      strcmp(b->user_id, t->user) != 0) {
+    http_response_error(res, 403, "forbidden", NULL,
+                        "this token writes only as its own user");
+    return NULL;
+  }
+  return b->user_id ? b->user_id : t->user;
+}
+
+/* POST /api/ingest/messages: answered once the batch is committed. */
+static void ingest(void *arg, const struct http_request *req,
+                   struct http_response *res)
+{
+  struct srv *s = arg;
+  struct ingest_batch b;
+  struct store_batch sb;
+  struct token t;
+  struct err e = ERR_INIT;
+  size_t written = 0;
+  const char *user;
+  int r;
+
+  if (auth(s, req, TOKEN_INGEST | TOKEN_ENROLL, &t, res))
+    return;
+  ingest_batch_init(&b);
+  if (ingest_parse(req->body ? req->body : "", req->body_len, srv_now(s), &b,
+                   &e)) {
+    http_response_error(res, 400, "bad_request", NULL, "%s", e.msg);
+    ingest_batch_release(&b);
+    return;
+  }
+  if (!(user = writer(s, &t, &b, res))) {
+    ingest_batch_release(&b);
+    return;
+  }
+  memset(&sb, 0, sizeof(sb));
+  sb.ev = b.ev;
+  sb.n = b.n;
+  sb.st = &b.strs;
+  sb.project = b.project;
+  sb.machine = b.machine;
+  sb.user = user;
+  sb.token_id = t.id;
+  pthread_mutex_lock(&s->mu);
+  r = store_apply(s->store, &sb, STORE_MERGE, NULL, 0, &written, NULL, &e);
+  if (!r && written)
+    srv_refresh(s, NULL); /* the answer does not wait on the view */
+  pthread_mutex_unlock(&s->mu);
+  if (r)
+    http_response_error(res, 500, "internal", NULL, "%s", e.msg);
+  else
+    ingest_answer(&res->body, written, b.n - written, &b);
+  ingest_batch_release(&b);
+}
+
+static void token_json(struct jsonw *w, const struct token *t)
+{
+  char iso[32];
+
+  jsonw_obj_begin(w);
+  jsonw_key(w, "id");
+  jsonw_strz(w, t->id);
+  jsonw_key(w, "user");
+  jsonw_strz(w, t->user);
+  jsonw_key(w, "scope");
+  jsonw_strz(w, token_scope_name(t->scope));
+  jsonw_key(w, "label");
+  jsonw_strz(w, t->label);
+  jsonw_key(w, "created");
+  civil_fmt_iso_ms(t->created, iso);
+  jsonw_strz(w, iso);
+  jsonw_key(w, "expires");
+  if (t->expires) {
+    civil_fmt_iso_ms(t->expires, iso);
+    jsonw_strz(w, iso);
+  } else {
+    jsonw_null(w);
+  }
+  jsonw_key(w, "revoked");
+  if (t->revoked) {
+    civil_fmt_iso_ms(t->revoked, iso);
+    jsonw_strz(w, iso);
+  } else {
+    jsonw_null(w);
+  }
+  jsonw_obj_end(w);
+}
+
+static void tokens_get(void *arg, const struct http_request *req,
+                       struct http_response *res)
+{
+  struct srv *s = arg;
+  struct token t, *v = NULL;
+  struct err e = ERR_INIT;
+  struct jsonw w;
+  size_t n = 0, i;
+  int r;
+
+  if (auth(s, req, TOKEN_ADMIN, &t, res))
+    return;
+  pthread_mutex_lock(&s->mu);
+  r = store_token_list(s->store, &v, &n, &e);
+  pthread_mutex_unlock(&s->mu);
+  if (r) {
+    http_response_error(res, 500, "internal", NULL, "%s", e.msg);
+    return;
+  }
+  jsonw_init(&w, &res->body, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "tokens");
+  jsonw_arr_begin(&w);
+  for (i = 0; i < n; i++)
+    token_json(&w, &v[i]);
+  jsonw_arr_end(&w);
+  jsonw_obj_end(&w);
+  free(v);
+}
+
+/* POST /api/admin/tokens {"user", "scope", "label", "expiresDays"}. */
+static void tokens_post(void *arg, const struct http_request *req,
+                        struct http_response *res)
+{
+  struct srv *s = arg;
+  struct token t, made;
+  struct err e = ERR_INIT;
+  char secret[TOKEN_SECRET_LEN + 1];
+  const char *sname, *label;
+  json_t *j, *days;
+  struct jsonw w;
+  int64_t now = srv_now(s), expires = 0;
+  int scope, r;
+
+  if (auth(s, req, TOKEN_ADMIN, &t, res))
+    return;
+  j = json_loadb(req->body ? req->body : "", req->body_len, 0, NULL);
+  sname = json_string_value(json_object_get(j, "scope"));
+  scope = token_scope_parse(sname ? sname : "");
+  days = json_object_get(j, "expiresDays");
+  if (!json_is_object(j) || !json_is_string(json_object_get(j, "user")) ||
+      !scope ||
+      (days && !(json_is_integer(days) && json_integer_value(days) > 0 &&
+                 json_integer_value(days) <= 36500))) {
+    http_response_error(res, 400, "bad_request", NULL,
+                        "expected {\"user\", \"scope\": ingest|read|enroll|"
+                        "admin, \"label\", \"expiresDays\"}");
+    json_decref(j);
+    return;
+  }
+  if (days)
+    expires = now + json_integer_value(days) * DAY_MS;
+  pthread_mutex_lock(&s->mu);
+  label = json_string_value(json_object_get(j, "label"));
+  r = store_token_create(
+      s->store, json_string_value(json_object_get(j, "user")), scope,
+      label ? label : "api", now, expires, secret, &made, &e);
+  pthread_mutex_unlock(&s->mu);
+  json_decref(j);
+  if (r) {
+    http_response_error(res, r == ERR_USAGE ? 400 : 500,
+                        r == ERR_USAGE ? "bad_request" : "internal", NULL, "%s",
+                        e.msg);
+    return;
+  }
+  res->status = 201;
+  jsonw_init(&w, &res->body, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "secret");
+  jsonw_strz(&w, secret);
+  jsonw_key(&w, "token");
+  token_json(&w, &made);
+  jsonw_obj_end(&w);
+  memset(secret, 0, sizeof(secret));
+}
+
+static void tokens_delete(void *arg, const struct http_request *req,
+                          struct http_response *res)
+{
+  struct srv *s = arg;
+  const char *id = http_request_param(req, "id");
+  struct token t;
+  struct err e = ERR_INIT;
+  struct jsonw w;
+  int r;
+
+  if (auth(s, req, TOKEN_ADMIN, &t, res))
+    return;
+  pthread_mutex_lock(&s->mu);
+  r = store_token_revoke(s->store, id, srv_now(s), &e);
+  pthread_mutex_unlock(&s->mu);
+  if (r) {
+    http_response_error(res, r == ERR_NOTFOUND ? 404 : 500,
+                        r == ERR_NOTFOUND ? "not_found" : "internal", NULL,
+                        "%s", e.msg);
+    return;
+  }
+  jsonw_init(&w, &res->body, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "revoked");
+  jsonw_strz(&w, id);
+  jsonw_obj_end(&w);
+}
+
+int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
+{
+  if (http_router_add(r, "GET", "/health", health, s, e) ||
+      http_router_add(r, "GET", "/api/identity", identity, s, e) ||
+      http_router_add(r, "GET", "/api/usage/totals", totals, s, e) ||
+      http_router_add(r, "POST", "/api/ingest/messages", ingest, s, e) ||
+      http_router_add(r, "GET", "/api/admin/tokens", tokens_get, s, e) ||
+      http_router_add(r, "POST", "/api/admin/tokens", tokens_post, s, e) ||
+      http_router_add(r, "DELETE", "/api/admin/tokens/{id}", tokens_delete, s,
+                      e))
+    return -1;
+  return 0;
+}

@@ -1,0 +1,177 @@
+#!/bin/bash
+# `tokmeter server`: the first admin token, the token commands, the auth
+# matrix, ingest that is idempotent and order-independent (totals equal
+# `tokmeter daily` over the same calls written as a transcript), per-event
+# rejections, request limits, and strings stored verbatim.
+set -eu
+command -v jq >/dev/null 2>&1 || { echo "jq missing: skipped"; exit 77; }
+: "${TOKMETER:?}"
+
+tmp=$(mktemp -d)
+pid=""
+stop() {
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+  fi
+}
+trap 'stop; rm -rf "$tmp"' EXIT
+export XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache" TZ=UTC
+unset TOKMETER_DB TOKMETER_PUBLIC TOKMETER_HOST TOKMETER_PORT
+fail() { echo "FAIL: $*"; exit 1; }
+
+start() {
+  "$TOKMETER" server --port 0 "$@" >"$tmp/out" 2>"$tmp/err" &
+  pid=$!
+  for _ in $(seq 100); do
+    url=$(grep -o 'http://[^ ]*' "$tmp/out" | sed 's#/$##' || true)
+    [ -n "$url" ] && return 0
+    kill -0 "$pid" 2>/dev/null || fail "server exited: $(cat "$tmp/err")"
+    sleep 0.1
+  done
+  fail "no URL printed"
+}
+# code METHOD PATH [TOKEN] [BODY-FILE]: prints the HTTP status, body in $tmp/body
+code() {
+  local args=(-s -o "$tmp/body" -w '%{http_code}' -X "$1" "$url$2")
+  [ -n "${3:-}" ] && args+=(-H "Authorization: Bearer $3")
+  [ -n "${4:-}" ] && args+=(--data-binary "@$4")
+  curl "${args[@]}"
+}
+expect() { # expect STATUS METHOD PATH [TOKEN] [BODY]
+  local want=$1 got
+  shift
+  got=$(code "$@")
+  [ "$got" = "$want" ] || fail "$1 $2: status $got, expected $want: $(cat "$tmp/body")"
+}
+
+# --- First start: one admin token, printed once. ---
+start
+admin=$(grep -o 'tm_[0-9a-f]\{64\}' "$tmp/out" || true)
+[ -n "$admin" ] || fail "no admin token printed: $(cat "$tmp/out")"
+[ "$(stat -c %a "$XDG_DATA_HOME/tokmeter/server.db")" = 600 ] || fail "store not 0600"
+stop
+start
+grep -q 'tm_' "$tmp/out" && fail "admin token printed again"
+grep -rq "${admin#tm_}" "$XDG_DATA_HOME" && fail "the secret is stored in clear"
+
+# --- Tokens from the command line. ---
+T() { "$TOKMETER" server token "$@"; }
+alice=$(T create --user alice --scope ingest --label laptop 2>/dev/null)
+bob=$(T create --user bob --scope ingest 2>/dev/null)
+reader=$(T create --user carol --scope read 2>/dev/null)
+team=$(T create --user team --scope enroll 2>/dev/null)
+old=$(TOKMETER_NOW=2025-01-01T00:00:00Z T create --user dave --scope ingest --expires 30d 2>/dev/null)
+gone=$(T create --user erin --scope ingest 2>/dev/null)
+T list --json | jq -e 'length == 7' >/dev/null || fail "token list: $(T list)"
+T revoke "$(T list --json | jq -r '.[] | select(.user == "erin") | .id')" 2>/dev/null
+T list | grep -q 'erin.*(revoked)' || fail "revoked token not shown"
+rc=0
+T create --user x --scope root >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "a bad scope: exit $rc, expected 2"
+
+# --- The auth matrix. ---
+echo '{"machine":"m1","events":[]}' >"$tmp/empty.json"
+expect 200 GET /health
+expect 200 GET /api/usage/totals
+expect 401 POST /api/ingest/messages "" "$tmp/empty.json"
+expect 401 POST /api/ingest/messages "tm_$(printf '0%.0s' $(seq 64))" "$tmp/empty.json"
+expect 401 POST /api/ingest/messages "$gone" "$tmp/empty.json"
+expect 401 POST /api/ingest/messages "$old" "$tmp/empty.json"
+expect 403 POST /api/ingest/messages "$reader" "$tmp/empty.json"
+expect 200 POST /api/ingest/messages "$alice" "$tmp/empty.json"
+expect 401 GET /api/admin/tokens
+expect 403 GET /api/admin/tokens "$alice"
+expect 200 GET /api/admin/tokens "$admin"
+echo '{"machine":"m1","userId":"bob","events":[]}' >"$tmp/asbob.json"
+expect 403 POST /api/ingest/messages "$alice" "$tmp/asbob.json"
+expect 400 POST /api/ingest/messages "$team" "$tmp/empty.json"
+expect 200 POST /api/ingest/messages "$team" "$tmp/asbob.json"
+
+# --- Ingest: the same calls as a transcript and as events. ---
+# 40 calls; each sent as a streaming copy (output 1) and the final one;
+# call 7 also as a sidechain replay under another request id.
+proj="$tmp/claude/projects/-home-u-p"
+mkdir -p "$proj"
+for i in $(seq 1 40); do
+  for out in 1 $((i * 10)); do
+    printf '{"type":"assistant","sessionId":"s%d","cwd":"/home/u/p","timestamp":"2026-11-%02dT10:%02d:00.000Z","requestId":"r%d","uuid":"u%d-%d","message":{"id":"msg_%d","model":"claude-sonnet-4-5","role":"assistant","usage":{"input_tokens":%d,"output_tokens":%d,"cache_creation_input_tokens":0,"cache_read_input_tokens":%d}}}\n' \
+      $((i % 3)) $((i % 20 + 1)) $((i % 60)) "$i" "$i" "$out" "$i" $((i * 100)) "$out" $((i * 1000))
+  done
+done >"$proj/s.jsonl"
+jq -c --slurp '[.[] | {messageId: .message.id, requestId, uuid, sessionId,
+    timestamp, model: .message.model, project: "p",
+    inputTokens: .message.usage.input_tokens,
+    outputTokens: .message.usage.output_tokens,
+    cacheReadTokens: .message.usage.cache_read_input_tokens}]' \
+  "$proj/s.jsonl" >"$tmp/events.json"
+want=$("$TOKMETER" daily --json --claude-dir "$tmp/claude" | jq .totals.totalTokens)
+post() { # post TOKEN JQ-FILTER: a batch of $tmp/events.json
+  jq -c "{machine: \"m1\", events: ($2)}" "$tmp/events.json" >"$tmp/batch.json"
+  expect 200 POST /api/ingest/messages "$1" "$tmp/batch.json"
+}
+# Finals first in one order, streaming copies after, then all again.
+post "$bob" '[.[] | select(.outputTokens > 1)] | reverse'
+post "$bob" '[.[] | select(.outputTokens == 1)]'
+post "$bob" '.[40:]'
+post "$bob" '.[:40]'
+got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
+[ "$got" = "$want" ] || fail "server total $got != daily $want"
+jq -e '.accepted == 0 and .duplicates == 40' "$tmp/body" >/dev/null ||
+  fail "a re-sent batch was not all duplicates: $(cat "$tmp/body")"
+# Another user's copies are their own rows: bob's total does not move,
+# the team total doubles.
+post "$alice" '.'
+got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
+[ "$got" = $((want * 2)) ] || fail "two users: $got, expected $((want * 2))"
+
+# --- Per-event rejections; request-level errors store nothing. ---
+cat >"$tmp/mixed.json" <<'J'
+{"machine":"m1","events":[
+ {"messageId":"ok1","sessionId":"x'); DROP TABLE events;--","timestamp":"2026-11-20T00:00:00Z","inputTokens":5,"outputTokens":5,"model":"m\"; --"},
+ {"sessionId":"s","timestamp":"2026-11-20T00:00:00Z","inputTokens":1,"outputTokens":1},
+ {"messageId":"a","sessionId":"s","timestamp":"2019-01-01T00:00:00Z","inputTokens":1,"outputTokens":1},
+ {"messageId":"b","sessionId":"s","timestamp":"2026-11-20T00:00:00Z","inputTokens":-1,"outputTokens":1},
+ {"messageId":"c","sessionId":"s","timestamp":"2026-11-20T00:00:00Z","inputTokens":"1","outputTokens":1},
+ {"messageId":"d","sessionId":7,"timestamp":"2026-11-20T00:00:00Z","inputTokens":1,"outputTokens":1},
+ "text"
+]}
+J
+expect 200 POST /api/ingest/messages "$alice" "$tmp/mixed.json"
+jq -e '.accepted == 1 and ([.rejected[].index] == [1,2,3,4,5,6])' "$tmp/body" >/dev/null ||
+  fail "rejections: $(cat "$tmp/body")"
+got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
+[ "$got" = $((want * 2 + 10)) ] || fail "after the mixed batch: $got"
+T list >/dev/null || fail "the tokens table went away"
+printf 'not json' >"$tmp/bad.json"
+expect 400 POST /api/ingest/messages "$alice" "$tmp/bad.json"
+echo '{"machine":"m1"}' >"$tmp/bad.json"
+expect 400 POST /api/ingest/messages "$alice" "$tmp/bad.json"
+jq -c -n '{machine: "m1", events: [range(5001) | {messageId: "x\(.)",
+  sessionId: "s", timestamp: "2026-11-20T00:00:00Z", inputTokens: 1,
+  outputTokens: 1}]}' >"$tmp/many.json"
+expect 400 POST /api/ingest/messages "$alice" "$tmp/many.json"
+head -c $((9 << 20)) /dev/zero | tr '\0' ' ' >"$tmp/huge.json"
+expect 413 POST /api/ingest/messages "$alice" "$tmp/huge.json"
+got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
+[ "$got" = $((want * 2 + 10)) ] || fail "a refused request stored something"
+
+# --- Tokens over HTTP. ---
+echo '{"user":"frank","scope":"read","label":"grafana","expiresDays":30}' >"$tmp/tok.json"
+expect 201 POST /api/admin/tokens "$admin" "$tmp/tok.json"
+id=$(jq -r .token.id "$tmp/body")
+frank=$(jq -r .secret "$tmp/body")
+[ "$(jq -r .token.expires "$tmp/body")" != null ] || fail "no expiry"
+expect 200 GET /api/usage/totals "$frank"
+expect 200 DELETE "/api/admin/tokens/$id" "$admin"
+expect 404 DELETE "/api/admin/tokens/$id" "$admin"
+stop
+
+# --- --public none closes the totals; all tokens still work. ---
+start --public none
+expect 401 GET /api/usage/totals
+expect 200 GET /api/usage/totals "$reader"
+expect 200 GET /health
+stop
+echo "ok"
