@@ -245,6 +245,8 @@ void event_remap(struct event *ev, uint32_t *map, const struct strtab *from,
   ev->cwd = remap_id(map, from, to, ev->cwd);
   ev->file = remap_id(map, from, to, ev->file);
   ev->uuid_str = remap_id(map, from, to, ev->uuid_str);
+  ev->user = remap_id(map, from, to, ev->user);
+  ev->machine = remap_id(map, from, to, ev->machine);
 }
 
 int event_same(const struct event *a, const struct event *b)
@@ -258,5 +260,6 @@ int event_same(const struct event *a, const struct event *b)
          a->limit_reset == b->limit_reset && a->web_search == b->web_search &&
          a->session == b->session && a->model == b->model && a->cwd == b->cwd &&
          a->file == b->file && a->uuid_str == b->uuid_str &&
+         a->user == b->user && a->machine == b->machine &&
          a->flags == b->flags && !memcmp(a->uuid, b->uuid, sizeof(a->uuid));
 }

@@ -45,6 +45,8 @@ struct event {
   uint32_t cwd;        /* cwd of the record */
   uint32_t file;       /* path of the file the winning copy came from */
   uint32_t uuid_str;   /* uuid when not EVENT_UUID_BIN */
+  uint32_t user;       /* team server: whose call; 0 on this machine */
+  uint32_t machine;    /* team server: which machine sent it; 0 here */
   uint8_t uuid[16];    /* binary uuid when EVENT_UUID_BIN */
   uint8_t key_kind;    /* enum event_key_kind */
   uint8_t flags;       /* enum event_flag */

@@ -20,7 +20,7 @@
  */
 
 #define IDX_MAGIC "TOKMIDX\n"
-#define IDX_VERSION 4u
+#define IDX_VERSION 5u
 #define IDX_ALIGN 8u
 #define IDX_PAGE 4096u /* SEG_WINNERS' payload starts on such a boundary */
 

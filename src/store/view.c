@@ -157,7 +157,9 @@ static void key_by_user(struct store_rows *r, const struct strtab *st)
 {
   size_t i;
 
-  for (i = 0; i < r->n; i++)
+  for (i = 0; i < r->n; i++) {
+    r->ev[i].user = r->user[i];
+    r->ev[i].machine = r->machine[i];
     if (r->user[i]) {
       const char *u = strtab_get(st, r->user[i]);
       size_t n = strtab_len(st, r->user[i]);
@@ -165,6 +167,7 @@ static void key_by_user(struct store_rows *r, const struct strtab *st)
       r->ev[i].key[0] ^= hash64(u, n, 0x75736572);
       r->ev[i].key[1] ^= hash64(u, n, 0x6b657931);
     }
+  }
 }
 
 int store_view_load(struct store_view *v, struct store *s, struct err *e)
