@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/srv.h"
 #include "core/civil.h"
+#include "http/netaddr.h"
 #include "http/server.h"
 #include "index/dir.h"
 #include "source/prices_file.h"
@@ -27,6 +28,7 @@
 
 struct srv_opts {
   const char *host, *db, *public_, *identity, *tz;
+  const char *rate, *origins, *trusted;
   unsigned port;
 };
 
@@ -61,6 +63,15 @@ static void usage(FILE *f)
           "                      (default) or by e-mail [TOKMETER_IDENTITY]\n"
           "      --tz ZONE       zone of days (default: local) "
           "[TOKMETER_TZ]\n"
+          "      --rate-limit N/min  requests a minute per token (default "
+          "120; a quarter\n"
+          "                      of it at once) [TOKMETER_RATE_LIMIT]\n"
+          "      --allowed-origins LIST  origins whose pages may call the API "
+          "(CORS)\n"
+          "                      [TOKMETER_ALLOWED_ORIGINS]\n"
+          "      --trusted-proxy CIDRS  proxies whose X-Forwarded-For the "
+          "audit log\n"
+          "                      believes [TOKMETER_TRUSTED_PROXY]\n"
           "  -h, --help          this help\n\n"
           "token scopes: ingest (send one's own usage), read (dashboard and "
           "API),\nenroll (a team's shared ingest token), admin "
@@ -132,7 +143,10 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
     O_USER,
     O_SCOPE,
     O_LABEL,
-    O_EXPIRES
+    O_EXPIRES,
+    O_RATE,
+    O_ORIGINS,
+    O_TRUSTED
   };
   static const struct option longopts[] = {
       {"host", required_argument, NULL, O_HOST},
@@ -145,6 +159,9 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
       {"scope", required_argument, NULL, O_SCOPE},
       {"label", required_argument, NULL, O_LABEL},
       {"expires", required_argument, NULL, O_EXPIRES},
+      {"rate-limit", required_argument, NULL, O_RATE},
+      {"allowed-origins", required_argument, NULL, O_ORIGINS},
+      {"trusted-proxy", required_argument, NULL, O_TRUSTED},
       {"json", no_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
@@ -187,6 +204,15 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
     case O_EXPIRES:
       *expires = optarg;
       break;
+    case O_RATE:
+      o->rate = optarg;
+      break;
+    case O_ORIGINS:
+      o->origins = optarg;
+      break;
+    case O_TRUSTED:
+      o->trusted = optarg;
+      break;
     case 'j':
       *json = 1;
       break;
@@ -204,6 +230,9 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
   o->public_ = opt_env(o->public_, "TOKMETER_PUBLIC", "totals");
   o->identity = opt_env(o->identity, "TOKMETER_IDENTITY", "id");
   o->tz = opt_env(o->tz, "TOKMETER_TZ", NULL);
+  o->rate = opt_env(o->rate, "TOKMETER_RATE_LIMIT", "120/min");
+  o->origins = opt_env(o->origins, "TOKMETER_ALLOWED_ORIGINS", NULL);
+  o->trusted = opt_env(o->trusted, "TOKMETER_TRUSTED_PROXY", NULL);
   port = opt_env(port, "TOKMETER_PORT", NULL);
   o->port = DEFAULT_PORT;
   if (port) {
@@ -375,6 +404,41 @@ static int first_admin(struct srv *s, struct app *app)
   return 0;
 }
 
+/* --rate-limit N or N/min: requests a minute per token, a quarter of
+ * that (at least 10) at once. */
+static int rate_limit(struct srv *s, const char *v, struct app *app)
+{
+  char *end;
+  long n = strtol(v, &end, 10);
+
+  if (end == v || (*end && strcmp(end, "/min") != 0) || n < 1 || n > 10000000) {
+    cmd_error(app, "invalid --rate-limit '%s' (expected N/min)", v);
+    return -1;
+  }
+  ratelimit_init(&s->rl, (unsigned)n, n / 4 > 10 ? (unsigned)(n / 4) : 10);
+  return 0;
+}
+
+/* Each range of --trusted-proxy parses. */
+static int trusted_ok(const char *list, struct app *app)
+{
+  const char *p = list;
+  struct err e = ERR_INIT;
+  char one[64];
+
+  while (p && *p) {
+    size_t n = strcspn(p, ",");
+
+    snprintf(one, sizeof(one), "%.*s", (int)(n < 63 ? n : 63), p);
+    if (netaddr_cidr_check(one, &e)) {
+      cmd_error(app, "--trusted-proxy: %s", e.msg);
+      return -1;
+    }
+    p += n + (p[n] == ',');
+  }
+  return 0;
+}
+
 static int setup(struct srv *s, const struct srv_opts *o, struct app *app)
 {
   struct err e = ERR_INIT;
@@ -396,6 +460,9 @@ static int setup(struct srv *s, const struct srv_opts *o, struct app *app)
     return EXIT_USAGE;
   }
   s->identity_email = !strcmp(o->identity, "email");
+  if (rate_limit(s, o->rate, app) || trusted_ok(o->trusted, app))
+    return EXIT_USAGE;
+  s->trusted = o->trusted;
   if (o->tz && tz_load(&s->tz, o->tz, &e)) {
     cmd_error(app, "%s", e.msg);
     return EXIT_USAGE;
@@ -413,6 +480,39 @@ static int setup(struct srv *s, const struct srv_opts *o, struct app *app)
   return EXIT_OK;
 }
 
+/* "a, b" into a NULL-terminated array of trimmed strings. */
+static char **split_list(const char *list)
+{
+  char **v = xcalloc(1, sizeof(*v));
+  const char *p = list;
+  size_t n = 0;
+
+  while (p && *p) {
+    size_t k = strcspn(p, ","), a = 0, b = k;
+
+    while (a < b && p[a] == ' ')
+      a++;
+    while (b > a && p[b - 1] == ' ')
+      b--;
+    if (b > a) {
+      v = xrealloc(v, (n + 2) * sizeof(*v));
+      v[n++] = xstrndup(p + a, b - a);
+      v[n] = NULL;
+    }
+    p += k + (p[k] == ',');
+  }
+  return v;
+}
+
+static void free_list(char **v)
+{
+  size_t i;
+
+  for (i = 0; v && v[i]; i++)
+    free(v[i]);
+  free(v);
+}
+
 static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
 {
   static const char *const any_host[] = {"*", NULL};
@@ -420,13 +520,16 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
   struct http_server hs;
   struct http_config cfg;
   struct err e = ERR_INIT;
+  char **origins;
   sigset_t sigs;
   int sig;
 
+  origins = split_list(o->origins);
   http_router_init(&router);
   if (srv_add_routes(&router, s, &e)) {
     cmd_error(app, "%s", e.msg);
     http_router_release(&router);
+    free_list(origins);
     return EXIT_ERROR;
   }
   sigemptyset(&sigs);
@@ -444,9 +547,11 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
   /* Reached through names and proxies the server cannot know: tokens,
    * not the Host header, keep it safe. */
   cfg.allowed_hosts = any_host;
+  cfg.allowed_origins = (const char *const *)origins;
   if (http_server_start(&hs, &cfg, &e)) {
     cmd_error(app, "cannot serve on %s port %u: %s", o->host, o->port, e.msg);
     http_router_release(&router);
+    free_list(origins);
     return EXIT_ERROR;
   }
   fprintf(app->out, "tokmeter server: http://%s%s%s:%u/  (Ctrl-C stops it)\n",
@@ -457,6 +562,7 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
     ;
   http_server_stop(&hs);
   http_router_release(&router);
+  free_list(origins);
   return EXIT_OK;
 }
 
@@ -488,6 +594,7 @@ int cmd_server(int argc, char **argv, struct app *app)
   if (r == EXIT_OK)
     r = serve(&s, &o, app);
   pricer_release(&s.pricer);
+  ratelimit_release(&s.rl);
   store_view_release(&s.view);
   store_close(s.store);
   price_table_release(&s.prices);

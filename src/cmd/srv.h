@@ -10,6 +10,7 @@
 #include "core/aggregate.h"
 #include "core/pricing.h"
 #include "core/tz.h"
+#include "http/ratelimit.h"
 #include "http/router.h"
 #include "store/store.h"
 #include "store/tokens.h"
@@ -38,6 +39,8 @@ struct srv {
   int identity_email; /* --identity email: enroll clients send an e-mail */
   struct app *app;
   int pinned; /* TOKMETER_NOW stops the clock (tests) */
+  struct ratelimit rl;  /* per token */
+  const char *trusted;  /* --trusted-proxy: CIDR list, or NULL */
 };
 
 /* Now in UTC ms (TOKMETER_NOW pins it). */

@@ -10,6 +10,8 @@
 #include "cmd/srv.h"
 #include "core/civil.h"
 #include "http/ingest.h"
+#include "http/netaddr.h"
+#include "store/admin.h"
 #include "report/api.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
@@ -49,6 +51,7 @@ static int auth(struct srv *s, const struct http_request *req, int scopes,
 {
   const char *h = http_request_header(req, "Authorization");
   struct err e = ERR_INIT;
+  unsigned wait;
   int r;
 
   if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
@@ -76,7 +79,41 @@ static int auth(struct srv *s, const struct http_request *req, int scopes,
                         token_scope_name(t->scope));
     return -1;
   }
+  if ((wait = ratelimit_take(&s->rl, t->id, srv_now(s))) != 0) {
+    char after[16];
+
+    snprintf(after, sizeof(after), "%u", wait);
+    http_response_header(res, "Retry-After", after);
+    http_response_error(res, 429, "rate_limited", NULL,
+                        "too many requests with this token; retry in %u s",
+                        wait);
+    return -1;
+  }
   return 0;
+}
+
+/* Records an ingest or admin call (best effort: the answer stands). */
+static void audit(struct srv *s, const struct http_request *req,
+                  const struct http_response *res, const struct token *t,
+                  size_t accepted, size_t duplicates, size_t rejected)
+{
+  struct audit_entry a;
+
+  memset(&a, 0, sizeof(a));
+  a.at = srv_now(s);
+  snprintf(a.token_id, sizeof(a.token_id), "%s", t ? t->id : "");
+  netaddr_client(req->peer, http_request_header(req, "X-Forwarded-For"),
+                 s->trusted, a.ip, sizeof(a.ip));
+  snprintf(a.method, sizeof(a.method), "%s", req->method);
+  snprintf(a.path, sizeof(a.path), "%s", req->path);
+  a.status = res->status;
+  a.bytes = req->body_len;
+  a.accepted = accepted;
+  a.duplicates = duplicates;
+  a.rejected = rejected;
+  pthread_mutex_lock(&s->mu);
+  (void)store_audit_add(s->store, &a, NULL);
+  pthread_mutex_unlock(&s->mu);
 }
 
 /* A read endpoint open at `level` without a token, else needing `read`. */
@@ -217,16 +254,20 @@ static void ingest(void *arg, const struct http_request *req,
   const char *user;
   int r;
 
-  if (auth(s, req, TOKEN_INGEST | TOKEN_ENROLL, &t, res))
+  if (auth(s, req, TOKEN_INGEST | TOKEN_ENROLL, &t, res)) {
+    audit(s, req, res, NULL, 0, 0, 0);
     return;
+  }
   ingest_batch_init(&b);
   if (ingest_parse(req->body ? req->body : "", req->body_len, srv_now(s), &b,
                    &e)) {
     http_response_error(res, 400, "bad_request", NULL, "%s", e.msg);
+    audit(s, req, res, &t, 0, 0, 0);
     ingest_batch_release(&b);
     return;
   }
   if (!(user = writer(s, &t, &b, res))) {
+    audit(s, req, res, &t, 0, 0, b.nrejected);
     ingest_batch_release(&b);
     return;
   }
@@ -247,6 +288,7 @@ static void ingest(void *arg, const struct http_request *req,
     http_response_error(res, 500, "internal", NULL, "%s", e.msg);
   else
     ingest_answer(&res->body, written, b.n - written, &b);
+  audit(s, req, res, &t, r ? 0 : written, r ? 0 : b.n - written, b.nrejected);
   ingest_batch_release(&b);
 }
 
@@ -359,6 +401,7 @@ static void tokens_post(void *arg, const struct http_request *req,
     return;
   }
   res->status = 201;
+  audit(s, req, res, &t, 0, 0, 0);
   jsonw_init(&w, &res->body, 0);
   jsonw_obj_begin(&w);
   jsonw_key(&w, "secret");
@@ -395,6 +438,78 @@ static void tokens_delete(void *arg, const struct http_request *req,
   jsonw_key(&w, "revoked");
   jsonw_strz(&w, id);
   jsonw_obj_end(&w);
+  audit(s, req, res, &t, 0, 0, 0);
+}
+
+/* GET /api/admin/audit?limit=N (newest first; default 100). */
+static void audit_get(void *arg, const struct http_request *req,
+                      struct http_response *res)
+{
+  struct srv *s = arg;
+  const char *lim = http_request_query(req, "limit");
+  struct token t;
+  struct err e = ERR_INIT;
+  char *end = NULL;
+  long n = 100;
+  int r;
+
+  if (auth(s, req, TOKEN_ADMIN, &t, res))
+    return;
+  if (lim) {
+    n = strtol(lim, &end, 10);
+    if (!*lim || *end || n < 1 || n > 10000) {
+      http_response_error(res, 400, "bad_parameter", "limit",
+                          "invalid limit '%s' (expected 1 to 10000)", lim);
+      return;
+    }
+  }
+  buf_adds(&res->body, "{\"entries\":");
+  pthread_mutex_lock(&s->mu);
+  r = store_audit_json(s->store, (size_t)n, &res->body, &e);
+  pthread_mutex_unlock(&s->mu);
+  buf_adds(&res->body, "}");
+  if (r)
+    http_response_error(res, 500, "internal", NULL, "%s", e.msg);
+}
+
+/* DELETE /api/admin/data?user=U[&machine=M]: says how many calls went. */
+static void data_delete(void *arg, const struct http_request *req,
+                        struct http_response *res)
+{
+  struct srv *s = arg;
+  const char *user = http_request_query(req, "user");
+  const char *machine = http_request_query(req, "machine");
+  struct token t;
+  struct err e = ERR_INIT;
+  struct jsonw w;
+  size_t n = 0;
+  int r;
+
+  if (auth(s, req, TOKEN_ADMIN, &t, res))
+    return;
+  if (!user || !*user) {
+    http_response_error(res, 400, "bad_parameter", "user",
+                        "a user is required (?user=U[&machine=M])");
+    audit(s, req, res, &t, 0, 0, 0);
+    return;
+  }
+  pthread_mutex_lock(&s->mu);
+  r = store_delete_data(s->store, user, machine, &n, &e);
+  if (!r && n) {
+    s->view.dirty = 1; /* calls went: read it all again */
+    srv_refresh(s, NULL);
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (r) {
+    http_response_error(res, 500, "internal", NULL, "%s", e.msg);
+  } else {
+    jsonw_init(&w, &res->body, 0);
+    jsonw_obj_begin(&w);
+    jsonw_key(&w, "deleted");
+    jsonw_uint(&w, n);
+    jsonw_obj_end(&w);
+  }
+  audit(s, req, res, &t, 0, 0, 0);
 }
 
 int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
@@ -406,7 +521,9 @@ int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
       http_router_add(r, "GET", "/api/admin/tokens", tokens_get, s, e) ||
       http_router_add(r, "POST", "/api/admin/tokens", tokens_post, s, e) ||
       http_router_add(r, "DELETE", "/api/admin/tokens/{id}", tokens_delete, s,
-                      e))
+                      e) ||
+      http_router_add(r, "GET", "/api/admin/audit", audit_get, s, e) ||
+      http_router_add(r, "DELETE", "/api/admin/data", data_delete, s, e))
     return -1;
   return 0;
 }

@@ -55,6 +55,7 @@ struct http_request {
   size_t nheaders, cap_headers;
   const char *body;
   size_t body_len;
+  char peer[64]; /* the client's address as the socket sees it, or "" */
 };
 
 void http_request_init(struct http_request *req, const char *method,

@@ -175,6 +175,61 @@ static struct MHD_Response *make_response(struct http_server *s,
   return r;
 }
 
+/* The client's address into req->peer. */
+static void peer_of(struct MHD_Connection *c, struct http_request *req)
+{
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+  req->peer[0] = '\0';
+  if (sa && sa->sa_family == AF_INET)
+    inet_ntop(AF_INET,
+              &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+              req->peer, sizeof(req->peer));
+  else if (sa && sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6,
+              &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+              req->peer, sizeof(req->peer));
+}
+
+static int origin_ok(const struct http_server *s, const char *origin)
+{
+  size_t i;
+
+  for (i = 0; origin && i < s->norigins; i++)
+    if (!strcmp(origin, s->origins[i]))
+      return 1;
+  return 0;
+}
+
+/* CORS (server.h): 1 when the preflight is answered in res. */
+static int cors(const struct http_server *s, const struct http_request *req,
+                struct http_response *res)
+{
+  const char *origin = http_request_header(req, "Origin");
+  int ok = origin_ok(s, origin);
+
+  if (ok) {
+    http_response_header(res, "Access-Control-Allow-Origin", origin);
+    http_response_header(res, "Vary", "Origin");
+  }
+  if (!origin || strcmp(req->method, "OPTIONS") != 0)
+    return 0;
+  if (!ok) {
+    http_response_error(res, 403, "forbidden_origin", NULL,
+                        "origin '%.100s' is not allowed", origin);
+    return 1;
+  }
+  res->status = 204;
+  http_response_header(res, "Access-Control-Allow-Methods",
+                       "GET, POST, DELETE, OPTIONS");
+  http_response_header(res, "Access-Control-Allow-Headers",
+                       "Authorization, Content-Type, Last-Event-ID");
+  http_response_header(res, "Access-Control-Max-Age", "600");
+  return 1;
+}
+
 static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c,
                                const char *url, const char *method,
                                struct conn_state *st)
@@ -199,9 +254,10 @@ static enum MHD_Result respond(struct http_server *s, struct MHD_Connection *c,
   else if (st->too_large)
     http_response_error(&res, 413, "payload_too_large", NULL,
                         "body larger than %zu bytes", s->max_body);
-  else {
+  else if (!cors(s, &req, &res)) {
     req.body = st->body.data;
     req.body_len = st->body.len;
+    peer_of(c, &req);
     http_router_dispatch(s->router, &req, &res);
   }
   r = make_response(s, c, &res);
@@ -337,6 +393,10 @@ int http_server_start(struct http_server *s, const struct http_config *cfg,
   s->port = bound_port(fd);
   s->router = cfg->router;
   s->max_body = cfg->max_body ? cfg->max_body : DEFAULT_MAX_BODY;
+  for (a = cfg->allowed_origins; a && *a; a++) {
+    s->origins = xrealloc(s->origins, (s->norigins + 1) * sizeof(char *));
+    s->origins[s->norigins++] = xstrdup(*a);
+  }
   for (a = cfg->allowed_hosts; a && *a; a++) {
     if (strcmp(*a, "*") == 0)
       s->any_host = 1;
@@ -388,6 +448,9 @@ void http_server_stop(struct http_server *s)
   for (i = 0; i < s->nallowed; i++)
     free(s->allowed[i]);
   free(s->allowed);
+  for (i = 0; i < s->norigins; i++)
+    free(s->origins[i]);
+  free(s->origins);
   free(s->hubs);
   s->allowed = NULL;
   s->hubs = NULL;

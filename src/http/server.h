@@ -27,7 +27,11 @@
  *      names; the name "*" turns the guard off (a team server behind a
  *      proxy that checks names itself);
  *   2. the body cap: a body over max_body gives 413 payload_too_large;
- *   3. the router (404, 405 or the handler's response).
+ *   3. CORS: a preflight (OPTIONS with an Origin) from an allowed origin
+ *      gets 204 and the Access-Control-Allow-* headers, from any other
+ *      origin 403 forbidden_origin; other requests from an allowed origin
+ *      get Access-Control-Allow-Origin and "Vary: Origin";
+ *   4. the router (404, 405 or the handler's response).
  * Every response, streams included, gets HTTP_CSP as its
  * Content-Security-Policy, "X-Content-Type-Options: nosniff" and
  * "Referrer-Policy: no-referrer"; all but streams get, unless the handler
@@ -45,6 +49,9 @@ struct http_config {
   const char *const *allowed_hosts; /* NULL-terminated, or NULL */
   size_t max_body;                  /* 0 = 1 MiB */
   unsigned max_connections;         /* 0 = 64 */
+  /* Origins (scheme://host[:port]) whose pages may call the API from a
+   * browser (CORS), NULL-terminated; NULL or empty: none. */
+  const char *const *allowed_origins;
 };
 
 /*
@@ -60,6 +67,8 @@ struct http_server {
   unsigned port;  /* the bound port */
   char **allowed;
   size_t nallowed;
+  char **origins;
+  size_t norigins;
   int any_host;
   size_t max_body;
   atomic_int stopping;

@@ -38,6 +38,13 @@ const char *const store_migrations[] = {
     " label TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,"
     " created BIGINT NOT NULL, expires BIGINT NOT NULL,"
     " revoked BIGINT NOT NULL, last_used BIGINT NOT NULL);",
+    /* 2 -> 3: every ingest and admin call, for GET /api/admin/audit. */
+    "CREATE TABLE audit ("
+    " at BIGINT NOT NULL, token_id TEXT NOT NULL, ip TEXT NOT NULL,"
+    " method TEXT NOT NULL, path TEXT NOT NULL, status INTEGER NOT NULL,"
+    " bytes BIGINT NOT NULL, accepted BIGINT NOT NULL,"
+    " duplicates BIGINT NOT NULL, rejected BIGINT NOT NULL);"
+    "CREATE INDEX audit_at ON audit (at);",
 };
 const size_t store_nmigrations =
     sizeof(store_migrations) / sizeof(store_migrations[0]);
@@ -120,3 +127,14 @@ const char store_sql_token_count[] = "SELECT count(*) FROM tokens";
 const char store_sql_count[] =
     "SELECT (SELECT count(*) FROM events), (SELECT v FROM meta WHERE k = "
     "'seq')";
+
+const char store_sql_audit_insert[] =
+    "INSERT INTO audit (at, token_id, ip, method, path, status, bytes, "
+    "accepted, duplicates, rejected) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+    "$9, $10)";
+const char store_sql_audit_list[] =
+    "SELECT at, token_id, ip, method, path, status, bytes, accepted, "
+    "duplicates, rejected FROM audit ORDER BY at DESC LIMIT $1";
+const char store_sql_delete_user[] = "DELETE FROM events WHERE user_id = $1";
+const char store_sql_delete_machine[] =
+    "DELETE FROM events WHERE user_id = $1 AND machine = $2";

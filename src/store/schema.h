@@ -31,6 +31,10 @@ extern const char store_sql_token_list[];
 extern const char store_sql_token_revoke[];
 extern const char store_sql_token_used[];
 extern const char store_sql_token_count[];
+extern const char store_sql_audit_insert[];
+extern const char store_sql_audit_list[];
+extern const char store_sql_delete_user[];
+extern const char store_sql_delete_machine[];
 
 /* Columns of a row, as store_sql_upsert_head lists them and
  * store_sql_since returns them (since adds seq last). */

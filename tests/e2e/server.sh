@@ -166,6 +166,67 @@ frank=$(jq -r .secret "$tmp/body")
 expect 200 GET /api/usage/totals "$frank"
 expect 200 DELETE "/api/admin/tokens/$id" "$admin"
 expect 404 DELETE "/api/admin/tokens/$id" "$admin"
+
+# --- Audit: ingest and admin calls, with token, counts and status. ---
+expect 200 GET "/api/admin/audit?limit=500" "$admin"
+jq -e --arg id "$(T list --json | jq -r '.[] | select(.user == "bob") | .id')" \
+  '[.entries[] | select(.tokenId == $id and .path == "/api/ingest/messages"
+    and .status == 200)] | length == 4' "$tmp/body" >/dev/null ||
+  fail "bob's four ingests are not in the audit log"
+jq -e '[.entries[] | select(.status == 401)] | length >= 3' "$tmp/body" >/dev/null ||
+  fail "refused ingests are not audited"
+jq -e '[.entries[] | select(.accepted == 1 and .rejected == 6)] | length == 1' \
+  "$tmp/body" >/dev/null || fail "the mixed batch's counts are not audited"
+jq -e '.entries[0].ip == "127.0.0.1"' "$tmp/body" >/dev/null || fail "no client address"
+expect 400 GET "/api/admin/audit?limit=0" "$admin"
+
+# --- Erasing a user's (or a machine's) calls. ---
+expect 400 DELETE "/api/admin/data" "$admin"
+expect 403 DELETE "/api/admin/data?user=alice" "$alice"
+expect 200 DELETE "/api/admin/data?user=alice&machine=nope" "$admin"
+jq -e '.deleted == 0' "$tmp/body" >/dev/null || fail "deleted from another machine"
+expect 200 DELETE "/api/admin/data?user=alice" "$admin"
+jq -e '.deleted == 41' "$tmp/body" >/dev/null || fail "alice's calls: $(cat "$tmp/body")"
+got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
+[ "$got" = "$want" ] || fail "after erasing alice: $got, expected $want"
+stop
+
+# --- Rate limit: 429 with Retry-After, per token. ---
+start --rate-limit 40/min
+for i in $(seq 10); do code POST /api/ingest/messages "$bob" "$tmp/empty.json" >/dev/null; done
+st=$(curl -s -o /dev/null -D "$tmp/hdr" -w '%{http_code}' -X POST \
+  -H "Authorization: Bearer $bob" --data-binary "@$tmp/empty.json" "$url/api/ingest/messages")
+[ "$st" = 429 ] || fail "11th request in a burst of 10: $st"
+grep -qi '^retry-after: [0-9]' "$tmp/hdr" || fail "no Retry-After"
+expect 200 POST /api/ingest/messages "$alice" "$tmp/empty.json"
+stop
+
+# --- CORS: only the allowed origin; a proxy's X-Forwarded-For only
+# when the proxy is trusted. ---
+start --allowed-origins "https://dash.example.com" --trusted-proxy 127.0.0.0/8
+st=$(curl -s -o /dev/null -D "$tmp/hdr" -w '%{http_code}' -X OPTIONS \
+  -H 'Origin: https://dash.example.com' "$url/api/usage/totals")
+[ "$st" = 204 ] || fail "allowed preflight: $st"
+grep -qi '^access-control-allow-origin: https://dash.example.com' "$tmp/hdr" ||
+  fail "no Access-Control-Allow-Origin"
+st=$(curl -s -o /dev/null -D "$tmp/hdr" -w '%{http_code}' -X OPTIONS \
+  -H 'Origin: https://evil.example' "$url/api/usage/totals")
+[ "$st" = 403 ] || fail "foreign preflight: $st"
+curl -s -D "$tmp/hdr" -o /dev/null -H 'Origin: https://evil.example' "$url/api/usage/totals"
+grep -qi '^access-control-allow-origin' "$tmp/hdr" && fail "CORS header for a foreign origin"
+curl -s -o /dev/null -X POST -H "Authorization: Bearer $bob" \
+  -H 'X-Forwarded-For: 203.0.113.9, 127.0.0.5' --data-binary "@$tmp/empty.json" \
+  "$url/api/ingest/messages"
+expect 200 GET "/api/admin/audit?limit=1" "$admin"
+jq -e '.entries[0].ip' "$tmp/body" | grep -q '203.0.113.9' || fail "trusted proxy: $(cat "$tmp/body")"
+stop
+start
+curl -s -o /dev/null -X POST -H "Authorization: Bearer $bob" \
+  -H 'X-Forwarded-For: 203.0.113.9' --data-binary "@$tmp/empty.json" \
+  "$url/api/ingest/messages"
+expect 200 GET "/api/admin/audit?limit=1" "$admin"
+jq -e '.entries[0].ip == "127.0.0.1"' "$tmp/body" >/dev/null ||
+  fail "X-Forwarded-For believed without --trusted-proxy: $(cat "$tmp/body")"
 stop
 
 # --- --public none closes the totals; all tokens still work. ---

@@ -64,8 +64,7 @@ static void test_lifecycle(void **state)
   memcpy(other, secret, sizeof(other));
   other[10] = other[10] == 'a' ? 'b' : 'a';
   assert_int_equal(store_token_check(s, other, NOW, &got, &e), ERR_NOTFOUND);
-  assert_int_equal(store_token_check(s, "tm_abc", NOW, &got, &e),
-                   ERR_NOTFOUND);
+  assert_int_equal(store_token_check(s, "tm_abc", NOW, &got, &e), ERR_NOTFOUND);
   other[0] = 'x';
   assert_int_equal(store_token_check(s, other, NOW, &got, &e), ERR_NOTFOUND);
 
@@ -92,12 +91,12 @@ static void test_lifecycle(void **state)
   free(v);
 
   /* bad input */
-  assert_int_equal(store_token_create(s, "", TOKEN_READ, "x", NOW, 0, other,
-                                      &tok, &e),
-                   ERR_USAGE);
-  assert_int_equal(store_token_create(s, "a\nb", TOKEN_READ, "x", NOW, 0,
-                                      other, &tok, &e),
-                   ERR_USAGE);
+  assert_int_equal(
+      store_token_create(s, "", TOKEN_READ, "x", NOW, 0, other, &tok, &e),
+      ERR_USAGE);
+  assert_int_equal(
+      store_token_create(s, "a\nb", TOKEN_READ, "x", NOW, 0, other, &tok, &e),
+      ERR_USAGE);
   store_close(s);
 
   assert_int_equal(testutil_read_file(path, &file), 0);
