@@ -586,6 +586,7 @@ int cmd_server(int argc, char **argv, struct app *app)
   memset(&s, 0, sizeof(s));
   pthread_mutex_init(&s.mu, NULL);
   store_view_init(&s.view);
+  sse_init(&s.hub, 0);
   price_table_init(&s.prices);
   tz_init_utc(&s.tz);
   s.app = app;
@@ -595,6 +596,7 @@ int cmd_server(int argc, char **argv, struct app *app)
     r = serve(&s, &o, app);
   pricer_release(&s.pricer);
   ratelimit_release(&s.rl);
+  sse_release(&s.hub); /* the server has stopped: no stream is left */
   store_view_release(&s.view);
   store_close(s.store);
   price_table_release(&s.prices);

@@ -12,6 +12,7 @@
 #include "core/tz.h"
 #include "http/ratelimit.h"
 #include "http/router.h"
+#include "http/sse.h"
 #include "store/store.h"
 #include "store/tokens.h"
 #include "store/view.h"
@@ -39,6 +40,7 @@ struct srv {
   int identity_email; /* --identity email: enroll clients send an e-mail */
   struct app *app;
   int pinned; /* TOKMETER_NOW stops the clock (tests) */
+  struct sse hub;       /* GET /api/usage/stream: `totals` events */
   struct ratelimit rl;  /* per token */
   const char *trusted;  /* --trusted-proxy: CIDR list, or NULL */
 };
@@ -49,7 +51,8 @@ int64_t srv_now(const struct srv *s);
 /* Adds the server's routes to r. */
 int srv_add_routes(struct http_router *r, struct srv *s, struct err *e);
 
-/* Brings the view up to date with the store; under s->mu. */
+/* Brings the view up to date with the store and, when it moved, sends
+ * the new totals to the streams; under s->mu. */
 int srv_refresh(struct srv *s, struct err *e);
 
 #endif

@@ -29,16 +29,64 @@ int64_t srv_now(const struct srv *s)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The team totals (GET /api/usage/totals, the `totals` event); under
+ * s->mu. */
+static void totals_json(struct srv *s, struct buf *out)
+{
+  struct tokens sum;
+  uint64_t unpriced = 0;
+  double cost = 0;
+  struct jsonw w;
+  char iso[32];
+  size_t i;
+
+  memset(&sum, 0, sizeof(sum));
+  jsonw_init(&w, out, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "generatedAt");
+  civil_fmt_iso_ms(srv_now(s), iso);
+  jsonw_strz(&w, iso);
+  for (i = 0; i < s->view.set.n; i++) {
+    const struct event *ev = &s->view.set.ev[i];
+    int priced;
+
+    tokens_add(&sum, &ev->tok);
+    cost += pricer_cost(&s->pricer, ev, &priced);
+    if (!priced)
+      unpriced += tokens_total(&ev->tok);
+  }
+  jsonw_key(&w, "dataAsOf");
+  if (s->view.set.n) {
+    civil_fmt_iso_ms(s->view.set.ev[s->view.set.n - 1].ts_ms, iso);
+    jsonw_strz(&w, iso);
+  } else {
+    jsonw_null(&w);
+  }
+  api_usage_json(&w, "usage", s->view.set.n, &sum, cost, unpriced);
+  jsonw_key(&w, "seq");
+  jsonw_int(&w, s->view.seq);
+  jsonw_obj_end(&w);
+}
+
 int srv_refresh(struct srv *s, struct err *e)
 {
-  int r = s->view.dirty ? store_view_load(&s->view, s->store, e)
-                        : store_view_update(&s->view, s->store, NULL, e);
+  int64_t seq = s->view.seq;
+  int dirty = s->view.dirty;
+  int r = dirty ? store_view_load(&s->view, s->store, e)
+                : store_view_update(&s->view, s->store, NULL, e);
 
   if (r)
     s->view.dirty = 1;
   pricer_release(&s->pricer);
   pricer_init(&s->pricer, COST_AUTO, &s->prices, &s->view.set.strs);
   pricer_warm(&s->pricer, s->view.set.ev, s->view.set.n);
+  if (!r && (dirty || s->view.seq != seq)) {
+    struct buf t = BUF_INIT;
+
+    totals_json(s, &t);
+    sse_publish_id(&s->hub, "totals", s->view.seq, t.data);
+    buf_release(&t);
+  }
   return r;
 }
 
@@ -162,43 +210,37 @@ static void totals(void *arg, const struct http_request *req,
                    struct http_response *res)
 {
   struct srv *s = arg;
-  struct tokens sum;
-  uint64_t unpriced = 0;
-  double cost = 0;
-  struct jsonw w;
-  char iso[32];
-  size_t i;
 
   if (may_read(s, req, SRV_PUBLIC_TOTALS, res))
     return;
-  memset(&sum, 0, sizeof(sum));
-  jsonw_init(&w, &res->body, 0);
-  jsonw_obj_begin(&w);
-  jsonw_key(&w, "generatedAt");
-  civil_fmt_iso_ms(srv_now(s), iso);
-  jsonw_strz(&w, iso);
   pthread_mutex_lock(&s->mu);
-  for (i = 0; i < s->view.set.n; i++) {
-    const struct event *ev = &s->view.set.ev[i];
-    int priced;
-
-    tokens_add(&sum, &ev->tok);
-    cost += pricer_cost(&s->pricer, ev, &priced);
-    if (!priced)
-      unpriced += tokens_total(&ev->tok);
-  }
-  jsonw_key(&w, "dataAsOf");
-  if (s->view.set.n) {
-    civil_fmt_iso_ms(s->view.set.ev[s->view.set.n - 1].ts_ms, iso);
-    jsonw_strz(&w, iso);
-  } else {
-    jsonw_null(&w);
-  }
-  api_usage_json(&w, "usage", s->view.set.n, &sum, cost, unpriced);
-  jsonw_key(&w, "seq");
-  jsonw_int(&w, s->view.seq);
+  totals_json(s, &res->body);
   pthread_mutex_unlock(&s->mu);
-  jsonw_obj_end(&w);
+}
+
+/*
+ * GET /api/usage/stream: a `totals` event (id: the store's seq) whenever
+ * new tokens land. A new client, or one that reconnects with a
+ * Last-Event-ID older than the totals, gets them at once.
+ */
+static void stream(void *arg, const struct http_request *req,
+                   struct http_response *res)
+{
+  struct srv *s = arg;
+  const char *last = http_request_header(req, "Last-Event-ID");
+  struct buf t = BUF_INIT;
+  long long seen = last ? strtoll(last, NULL, 10) : -1;
+
+  if (may_read(s, req, SRV_PUBLIC_TOTALS, res))
+    return;
+  pthread_mutex_lock(&s->mu);
+  if (seen < s->view.seq || !last) {
+    totals_json(s, &t);
+    sse_event_id(&res->body, "totals", s->view.seq, t.data);
+  }
+  pthread_mutex_unlock(&s->mu);
+  buf_release(&t);
+  res->stream = &s->hub;
 }
 
 /* An e-mail address, loosely: one '@' with text on both sides and a dot
@@ -517,6 +559,7 @@ int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
   if (http_router_add(r, "GET", "/health", health, s, e) ||
       http_router_add(r, "GET", "/api/identity", identity, s, e) ||
       http_router_add(r, "GET", "/api/usage/totals", totals, s, e) ||
+      http_router_add(r, "GET", "/api/usage/stream", stream, s, e) ||
       http_router_add(r, "POST", "/api/ingest/messages", ingest, s, e) ||
       http_router_add(r, "GET", "/api/admin/tokens", tokens_get, s, e) ||
       http_router_add(r, "POST", "/api/admin/tokens", tokens_post, s, e) ||

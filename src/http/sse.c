@@ -71,10 +71,13 @@ static int event_ok(const char *ev)
   return 1;
 }
 
-static void format_event(struct buf *f, const char *event, const char *data)
+static void format_event(struct buf *f, const char *event, int64_t id,
+                         const char *data)
 {
   const char *p = data, *nl;
 
+  if (id >= 0)
+    buf_addf(f, "id: %lld\n", (long long)id);
   buf_addf(f, "event: %s\n", event);
   for (;;) {
     nl = strchr(p, '\n');
@@ -88,20 +91,32 @@ static void format_event(struct buf *f, const char *event, const char *data)
   buf_addch(f, '\n');
 }
 
-int sse_event(struct buf *out, const char *event, const char *data)
+int sse_event_id(struct buf *out, const char *event, int64_t id,
+                 const char *data)
 {
   if (!event_ok(event) || strchr(data, '\r'))
     return ERR_USAGE;
-  format_event(out, event, data);
+  format_event(out, event, id, data);
   return 0;
+}
+
+int sse_event(struct buf *out, const char *event, const char *data)
+{
+  return sse_event_id(out, event, -1, data);
 }
 
 int sse_publish(struct sse *h, const char *event, const char *data)
 {
+  return sse_publish_id(h, event, -1, data);
+}
+
+int sse_publish_id(struct sse *h, const char *event, int64_t id,
+                   const char *data)
+{
   struct buf frame = BUF_INIT;
   struct sse_sub *s;
 
-  if (sse_event(&frame, event, data))
+  if (sse_event_id(&frame, event, id, data))
     return ERR_USAGE;
   pthread_mutex_lock(&h->mu);
   for (s = h->subs; s; s = s->next) {

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/buf.h"
 #include "util/err.h"
@@ -69,6 +70,14 @@ int sse_publish(struct sse *h, const char *event, const char *data);
  * on an error.
  */
 int sse_event(struct buf *out, const char *event, const char *data);
+
+/* As sse_publish() and sse_event(), with an "id: N" line first (N >= 0;
+ * a negative id writes none): a client that reconnects sends the last
+ * one it saw as Last-Event-ID. */
+int sse_publish_id(struct sse *h, const char *event, int64_t id,
+                   const char *data);
+int sse_event_id(struct buf *out, const char *event, int64_t id,
+                 const char *data);
 
 /* Ends every stream now and every later one at once. */
 void sse_close(struct sse *h);

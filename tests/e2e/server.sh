@@ -126,6 +126,29 @@ post "$alice" '.'
 got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
 [ "$got" = $((want * 2)) ] || fail "two users: $got, expected $((want * 2))"
 
+# --- The totals stream: at once on connect, then on every change; a
+# reconnect that has seen the latest totals gets none again. ---
+seq=$(curl -s "$url/api/usage/totals" | jq .seq)
+curl -s -N "$url/api/usage/stream" >"$tmp/sse" &
+sse=$!
+for _ in $(seq 50); do grep -q '^event: totals' "$tmp/sse" && break; sleep 0.1; done
+grep -q "^id: $seq\$" "$tmp/sse" || fail "no totals on connect: $(cat "$tmp/sse")"
+jq -c '{machine: "m2", events: [{messageId: "live", sessionId: "s",
+  timestamp: "2026-11-20T00:00:00Z", inputTokens: 7, outputTokens: 0}]}' \
+  -n >"$tmp/live.json"
+expect 200 POST /api/ingest/messages "$bob" "$tmp/live.json"
+for _ in $(seq 20); do [ "$(grep -c '^event: totals' "$tmp/sse")" -ge 2 ] && break; sleep 0.05; done
+[ "$(grep -c '^event: totals' "$tmp/sse")" -ge 2 ] || fail "no totals event within 1 s of an ingest"
+grep '^data:' "$tmp/sse" | tail -1 | sed 's/^data: //' |
+  jq -e --argjson t $((want * 2 + 7)) '.usage.totalTokens == $t' >/dev/null ||
+  fail "streamed totals: $(tail -3 "$tmp/sse")"
+kill "$sse" 2>/dev/null || true
+seq=$(curl -s "$url/api/usage/totals" | jq .seq)
+timeout 1 curl -s -N -H "Last-Event-ID: $seq" "$url/api/usage/stream" >"$tmp/sse2" || true
+grep -q '^event: totals' "$tmp/sse2" && fail "totals re-sent to a client that had them"
+grep -q '^: ok' "$tmp/sse2" || fail "no stream on reconnect: $(cat "$tmp/sse2")"
+live=7 # bob's total grew by the live call
+
 # --- Per-event rejections; request-level errors store nothing. ---
 cat >"$tmp/mixed.json" <<'J'
 {"machine":"m1","events":[
@@ -142,7 +165,7 @@ expect 200 POST /api/ingest/messages "$alice" "$tmp/mixed.json"
 jq -e '.accepted == 1 and ([.rejected[].index] == [1,2,3,4,5,6])' "$tmp/body" >/dev/null ||
   fail "rejections: $(cat "$tmp/body")"
 got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
-[ "$got" = $((want * 2 + 10)) ] || fail "after the mixed batch: $got"
+[ "$got" = $((want * 2 + live + 10)) ] || fail "after the mixed batch: $got"
 T list >/dev/null || fail "the tokens table went away"
 printf 'not json' >"$tmp/bad.json"
 expect 400 POST /api/ingest/messages "$alice" "$tmp/bad.json"
@@ -155,7 +178,7 @@ expect 400 POST /api/ingest/messages "$alice" "$tmp/many.json"
 head -c $((9 << 20)) /dev/zero | tr '\0' ' ' >"$tmp/huge.json"
 expect 413 POST /api/ingest/messages "$alice" "$tmp/huge.json"
 got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
-[ "$got" = $((want * 2 + 10)) ] || fail "a refused request stored something"
+[ "$got" = $((want * 2 + live + 10)) ] || fail "a refused request stored something"
 
 # --- Tokens over HTTP. ---
 echo '{"user":"frank","scope":"read","label":"grafana","expiresDays":30}' >"$tmp/tok.json"
@@ -171,8 +194,8 @@ expect 404 DELETE "/api/admin/tokens/$id" "$admin"
 expect 200 GET "/api/admin/audit?limit=500" "$admin"
 jq -e --arg id "$(T list --json | jq -r '.[] | select(.user == "bob") | .id')" \
   '[.entries[] | select(.tokenId == $id and .path == "/api/ingest/messages"
-    and .status == 200)] | length == 4' "$tmp/body" >/dev/null ||
-  fail "bob's four ingests are not in the audit log"
+    and .status == 200)] | length == 5' "$tmp/body" >/dev/null ||
+  fail "bob's five ingests are not in the audit log"
 jq -e '[.entries[] | select(.status == 401)] | length >= 3' "$tmp/body" >/dev/null ||
   fail "refused ingests are not audited"
 jq -e '[.entries[] | select(.accepted == 1 and .rejected == 6)] | length == 1' \
@@ -188,7 +211,7 @@ jq -e '.deleted == 0' "$tmp/body" >/dev/null || fail "deleted from another machi
 expect 200 DELETE "/api/admin/data?user=alice" "$admin"
 jq -e '.deleted == 41' "$tmp/body" >/dev/null || fail "alice's calls: $(cat "$tmp/body")"
 got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
-[ "$got" = "$want" ] || fail "after erasing alice: $got, expected $want"
+[ "$got" = $((want + live)) ] || fail "after erasing alice: $got, expected $((want + live))"
 stop
 
 # --- Rate limit: 429 with Retry-After, per token. ---
