@@ -334,6 +334,60 @@ static void ingest(void *arg, const struct http_request *req,
   ingest_batch_release(&b);
 }
 
+/* POST /api/ingest/quota: plan-quota readings, as ingest takes usage. */
+static void quota_post(void *arg, const struct http_request *req,
+                       struct http_response *res)
+{
+  struct srv *s = arg;
+  struct ingest_batch b;
+  struct token t;
+  struct err e = ERR_INIT;
+  size_t added = 0, i;
+  const char *user;
+  int r = 0, one;
+
+  if (auth(s, req, TOKEN_INGEST | TOKEN_ENROLL, &t, res)) {
+    audit(s, req, res, NULL, 0, 0, 0);
+    return;
+  }
+  ingest_batch_init(&b);
+  if (ingest_parse_quota(req->body ? req->body : "", req->body_len, srv_now(s),
+                         &b, &e)) {
+    http_response_error(res, 400, "bad_request", NULL, "%s", e.msg);
+  } else if ((user = writer(s, &t, &b, res)) != NULL) {
+    pthread_mutex_lock(&s->mu);
+    for (i = 0; i < b.nquota && !r; i++) {
+      r = store_quota_add(s->store, user, b.machine_name, &b.quota[i], &one,
+                          &e);
+      added += (size_t)one;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (r)
+      http_response_error(res, 500, "internal", NULL, "%s", e.msg);
+    else
+      ingest_answer(&res->body, added, b.nquota - added, &b);
+  }
+  audit(s, req, res, &t, added, b.nquota - added, b.nrejected);
+  ingest_batch_release(&b);
+}
+
+/* GET /api/quota: each user's newest plan-quota reading. */
+static void quota_get(void *arg, const struct http_request *req,
+                      struct http_response *res)
+{
+  struct srv *s = arg;
+  struct err e = ERR_INIT;
+  int r;
+
+  if (may_read(s, req, SRV_PUBLIC_ALL, res))
+    return;
+  pthread_mutex_lock(&s->mu);
+  r = store_quota_json(s->store, &res->body, &e);
+  pthread_mutex_unlock(&s->mu);
+  if (r)
+    http_response_error(res, 500, "internal", NULL, "%s", e.msg);
+}
+
 static void token_json(struct jsonw *w, const struct token *t)
 {
   char iso[32];
@@ -561,6 +615,8 @@ int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
       http_router_add(r, "GET", "/api/usage/totals", totals, s, e) ||
       http_router_add(r, "GET", "/api/usage/stream", stream, s, e) ||
       http_router_add(r, "POST", "/api/ingest/messages", ingest, s, e) ||
+      http_router_add(r, "POST", "/api/ingest/quota", quota_post, s, e) ||
+      http_router_add(r, "GET", "/api/quota", quota_get, s, e) ||
       http_router_add(r, "GET", "/api/admin/tokens", tokens_get, s, e) ||
       http_router_add(r, "POST", "/api/admin/tokens", tokens_post, s, e) ||
       http_router_add(r, "DELETE", "/api/admin/tokens/{id}", tokens_delete, s,

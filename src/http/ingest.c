@@ -32,6 +32,7 @@ void ingest_batch_release(struct ingest_batch *b)
   free(b->rejected);
   free(b->user_id);
   free(b->machine_name);
+  free(b->quota);
   memset(b, 0, sizeof(*b));
 }
 
@@ -216,29 +217,45 @@ static int head(json_t *root, struct ingest_batch *b, struct err *e)
   return 0;
 }
 
-int ingest_parse(const char *body, size_t len, int64_t now_ms,
-                 struct ingest_batch *b, struct err *e)
+/* The envelope: root and its array `list`, checked; NULL after an error. */
+static json_t *envelope(const char *body, size_t len, const char *list,
+                        struct ingest_batch *b, json_t **arr, struct err *e)
 {
   json_error_t je;
-  json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je), *evs;
-  uint32_t machine;
-  size_t i, n = 0;
-  int r = 0;
+  json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+  size_t n;
+  int r;
 
-  if (!root)
-    return err_set(e, ERR_PARSE, "not JSON: %s (line %d)", je.text, je.line);
-  evs = json_object_get(root, "events");
-  if (!json_is_object(root) || !json_is_array(evs))
-    r = err_set(e, ERR_PARSE, "expected {\"machine\": ..., \"events\": [...]}");
-  else if ((n = json_array_size(evs)) > INGEST_MAX_EVENTS)
-    r = err_set(e, ERR_PARSE, "%zu events: at most %d per request", n,
+  if (!root) {
+    err_set(e, ERR_PARSE, "not JSON: %s (line %d)", je.text, je.line);
+    return NULL;
+  }
+  *arr = json_object_get(root, list);
+  if (!json_is_object(root) || !json_is_array(*arr))
+    r = err_set(e, ERR_PARSE, "expected {\"machine\": ..., \"%s\": [...]}",
+                list);
+  else if ((n = json_array_size(*arr)) > INGEST_MAX_EVENTS)
+    r = err_set(e, ERR_PARSE, "%zu %s: at most %d per request", n, list,
                 INGEST_MAX_EVENTS);
   else
     r = head(root, b, e);
   if (r) {
     json_decref(root);
-    return r;
+    return NULL;
   }
+  return root;
+}
+
+int ingest_parse(const char *body, size_t len, int64_t now_ms,
+                 struct ingest_batch *b, struct err *e)
+{
+  json_t *evs, *root = envelope(body, len, "events", b, &evs, e);
+  uint32_t machine;
+  size_t i, n;
+
+  if (!root)
+    return ERR_PARSE;
+  n = json_array_size(evs);
   machine = strtab_intern(&b->strs, b->machine_name, strlen(b->machine_name));
   for (i = 0; i < n; i++) {
     struct event ev;
@@ -255,6 +272,73 @@ int ingest_parse(const char *body, size_t len, int64_t now_ms,
     b->ev[b->n] = ev;
     b->project[b->n] = project;
     b->machine[b->n++] = machine;
+  }
+  json_decref(root);
+  return 0;
+}
+
+/* A window {"usedPercent", "resetsAt"} of a reading: 1 when present,
+ * 0 when absent or null, -1 when malformed. */
+static int window(json_t *o, const char *key, double *pct, int64_t *reset)
+{
+  json_t *w = json_object_get(o, key), *p, *at;
+  int64_t ms;
+
+  *pct = 0;
+  *reset = 0;
+  if (!w || json_is_null(w))
+    return 0;
+  p = json_object_get(w, "usedPercent");
+  at = json_object_get(w, "resetsAt");
+  if (!json_is_object(w) || !json_is_number(p) || json_number_value(p) < 0 ||
+      json_number_value(p) > 100)
+    return -1;
+  *pct = json_number_value(p);
+  if (at && !json_is_null(at)) {
+    if (!json_is_string(at) ||
+        civil_parse_ts(json_string_value(at), json_string_length(at), &ms))
+      return -1;
+    *reset = ms / 1000;
+  }
+  return 1;
+}
+
+int ingest_parse_quota(const char *body, size_t len, int64_t now_ms,
+                       struct ingest_batch *b, struct err *e)
+{
+  json_t *list, *root = envelope(body, len, "readings", b, &list, e);
+  size_t i, n;
+
+  if (!root)
+    return ERR_PARSE;
+  n = json_array_size(list);
+  for (i = 0; i < n; i++) {
+    json_t *o = json_array_get(list, i), *at = json_object_get(o, "at");
+    struct quota_reading q;
+    int f, w;
+
+    memset(&q, 0, sizeof(q));
+    if (!json_is_string(at) ||
+        civil_parse_ts(json_string_value(at), json_string_length(at),
+                       &q.at_ms) ||
+        q.at_ms < MIN_TS || q.at_ms > now_ms + DAY_MS) {
+      reject(b, i, "at", "expected an ISO 8601 time in range");
+      continue;
+    }
+    f = window(o, "fiveHour", &q.five_pct, &q.five_reset);
+    w = window(o, "sevenDay", &q.week_pct, &q.week_reset);
+    if (f < 0 || w < 0 || (!f && !w)) {
+      reject(b, i,
+             f < 0   ? "fiveHour"
+             : w < 0 ? "sevenDay"
+                     : NULL,
+             "expected {\"usedPercent\": 0..100, \"resetsAt\": time}");
+      continue;
+    }
+    q.has_five = f;
+    q.has_week = w;
+    b->quota = xgrow(b->quota, &b->capquota, b->nquota + 1, sizeof(*b->quota));
+    b->quota[b->nquota++] = q;
   }
   json_decref(root);
   return 0;

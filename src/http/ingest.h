@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/event.h"
+#include "index/quota.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/strtab.h"
@@ -34,6 +35,8 @@ struct ingest_batch {
   size_t nrejected, caprej;
   char *user_id; /* "userId", or NULL */
   char *machine_name;
+  struct quota_reading *quota; /* POST /api/ingest/quota's readings */
+  size_t nquota, capquota;
 };
 
 void ingest_batch_init(struct ingest_batch *b);
@@ -49,6 +52,15 @@ void ingest_batch_release(struct ingest_batch *b);
  */
 int ingest_parse(const char *body, size_t len, int64_t now_ms,
                  struct ingest_batch *b, struct err *e);
+
+/*
+ * As ingest_parse(), for POST /api/ingest/quota: {"machine", "userId",
+ * "readings": [{"at", "fiveHour": {"usedPercent", "resetsAt"},
+ * "sevenDay": {...}}]} into b->quota (at least one window each; percent
+ * 0..100; times ISO 8601 or null).
+ */
+int ingest_parse_quota(const char *body, size_t len, int64_t now_ms,
+                       struct ingest_batch *b, struct err *e);
 
 /* {"accepted": n, "duplicates": d, "rejected": [{"index", "reason"}]} */
 void ingest_answer(struct buf *out, size_t accepted, size_t duplicates,

@@ -99,3 +99,93 @@ int store_delete_data(struct store *s, const char *user, const char *machine,
                     machine ? store_sql_delete_machine : store_sql_delete_user,
                     p, machine ? 2 : 1, NULL, NULL, removed, e);
 }
+
+int store_quota_add(struct store *s, const char *user, const char *machine,
+                    const struct quota_reading *q, int *added, struct err *e)
+{
+  char at[24], hf[4], fp[40], fr[24], hw[4], wp[40], wr[24];
+  const char *p[9];
+  size_t n = 0;
+  int r;
+
+  snprintf(at, sizeof(at), "%lld", (long long)q->at_ms);
+  snprintf(hf, sizeof(hf), "%d", q->has_five ? 1 : 0);
+  snprintf(fp, sizeof(fp), "%.17g", q->five_pct);
+  snprintf(fr, sizeof(fr), "%lld", (long long)q->five_reset);
+  snprintf(hw, sizeof(hw), "%d", q->has_week ? 1 : 0);
+  snprintf(wp, sizeof(wp), "%.17g", q->week_pct);
+  snprintf(wr, sizeof(wr), "%lld", (long long)q->week_reset);
+  p[0] = user;
+  p[1] = machine;
+  p[2] = at;
+  p[3] = hf;
+  p[4] = fp;
+  p[5] = fr;
+  p[6] = hw;
+  p[7] = wp;
+  p[8] = wr;
+  r = store_exec(s, store_sql_quota_insert, p, 9, NULL, NULL, &n, e);
+  *added = !r && n > 0;
+  return r;
+}
+
+/* One window of a reading: {"usedPercent", "resetsAt"} or null. */
+static void window(struct jsonw *w, const char *key, const char *has,
+                   const char *pct, const char *reset)
+{
+  char iso[32];
+  int64_t at = reset ? strtoll(reset, NULL, 10) : 0;
+
+  jsonw_key(w, key);
+  if (!has || strcmp(has, "1") != 0) {
+    jsonw_null(w);
+    return;
+  }
+  jsonw_obj_begin(w);
+  jsonw_key(w, "usedPercent");
+  jsonw_double(w, pct ? strtod(pct, NULL) : 0);
+  jsonw_key(w, "resetsAt");
+  if (at > 0) {
+    civil_fmt_iso_ms(at * 1000, iso);
+    jsonw_strz(w, iso);
+  } else {
+    jsonw_null(w);
+  }
+  jsonw_obj_end(w);
+}
+
+static int quota_row(void *ctx, size_t ncol, const char *const *c)
+{
+  struct jsonw *w = ctx;
+  char iso[32];
+
+  if (ncol < 9)
+    return 1;
+  jsonw_obj_begin(w);
+  jsonw_key(w, "user");
+  jsonw_strz(w, c[0] ? c[0] : "");
+  jsonw_key(w, "machine");
+  jsonw_strz(w, c[1] ? c[1] : "");
+  jsonw_key(w, "at");
+  civil_fmt_iso_ms((int64_t)num(c[2]), iso);
+  jsonw_strz(w, iso);
+  window(w, "fiveHour", c[3], c[4], c[5]);
+  window(w, "sevenDay", c[6], c[7], c[8]);
+  jsonw_obj_end(w);
+  return 0;
+}
+
+int store_quota_json(struct store *s, struct buf *out, struct err *e)
+{
+  struct jsonw w;
+  int r;
+
+  jsonw_init(&w, out, 0);
+  jsonw_obj_begin(&w);
+  jsonw_key(&w, "quota");
+  jsonw_arr_begin(&w);
+  r = store_exec(s, store_sql_quota_latest, NULL, 0, quota_row, &w, NULL, e);
+  jsonw_arr_end(&w);
+  jsonw_obj_end(&w);
+  return r;
+}

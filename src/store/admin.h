@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "index/quota.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -32,5 +33,14 @@ int store_audit_json(struct store *s, size_t limit, struct buf *out,
  * NULL); *removed counts them. */
 int store_delete_data(struct store *s, const char *user, const char *machine,
                       size_t *removed, struct err *e);
+
+/* Stores a plan-quota reading of user's machine; *added is 0 when the
+ * store had it already. */
+int store_quota_add(struct store *s, const char *user, const char *machine,
+                    const struct quota_reading *q, int *added, struct err *e);
+
+/* Each user's newest reading, as the JSON of GET /api/quota, appended to
+ * out. */
+int store_quota_json(struct store *s, struct buf *out, struct err *e);
 
 #endif

@@ -45,6 +45,13 @@ const char *const store_migrations[] = {
     " bytes BIGINT NOT NULL, accepted BIGINT NOT NULL,"
     " duplicates BIGINT NOT NULL, rejected BIGINT NOT NULL);"
     "CREATE INDEX audit_at ON audit (at);",
+    /* 3 -> 4: plan-quota readings sent by clients' statuslines. */
+    "CREATE TABLE quota ("
+    " user_id TEXT NOT NULL, machine TEXT NOT NULL, at BIGINT NOT NULL,"
+    " has_five INTEGER NOT NULL, five_pct DOUBLE PRECISION NOT NULL,"
+    " five_reset BIGINT NOT NULL, has_week INTEGER NOT NULL,"
+    " week_pct DOUBLE PRECISION NOT NULL, week_reset BIGINT NOT NULL,"
+    " PRIMARY KEY (user_id, machine, at));",
 };
 const size_t store_nmigrations =
     sizeof(store_migrations) / sizeof(store_migrations[0]);
@@ -138,3 +145,13 @@ const char store_sql_audit_list[] =
 const char store_sql_delete_user[] = "DELETE FROM events WHERE user_id = $1";
 const char store_sql_delete_machine[] =
     "DELETE FROM events WHERE user_id = $1 AND machine = $2";
+const char store_sql_quota_insert[] =
+    "INSERT INTO quota (user_id, machine, at, has_five, five_pct, "
+    "five_reset, has_week, week_pct, week_reset) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9) ON CONFLICT (user_id, machine, at) DO NOTHING";
+/* Each user's newest reading. */
+const char store_sql_quota_latest[] =
+    "SELECT q.user_id, q.machine, q.at, q.has_five, q.five_pct, q.five_reset,"
+    " q.has_week, q.week_pct, q.week_reset FROM quota q WHERE q.at = (SELECT "
+    "max(at) FROM quota r WHERE r.user_id = q.user_id) ORDER BY q.user_id, "
+    "q.machine";

@@ -35,6 +35,8 @@ extern const char store_sql_audit_insert[];
 extern const char store_sql_audit_list[];
 extern const char store_sql_delete_user[];
 extern const char store_sql_delete_machine[];
+extern const char store_sql_quota_insert[];
+extern const char store_sql_quota_latest[];
 
 /* Columns of a row, as store_sql_upsert_head lists them and
  * store_sql_since returns them (since adds seq last). */

@@ -180,6 +180,29 @@ expect 413 POST /api/ingest/messages "$alice" "$tmp/huge.json"
 got=$(curl -s "$url/api/usage/totals" | jq .usage.totalTokens)
 [ "$got" = $((want * 2 + live + 10)) ] || fail "a refused request stored something"
 
+# --- Plan-quota readings, per user: sent twice, kept once; the newest
+# is what /api/quota shows. ---
+cat >"$tmp/quota.json" <<'J'
+{"machine":"m1","readings":[
+ {"at":"2026-11-20T10:00:00Z","fiveHour":{"usedPercent":12.5,"resetsAt":"2026-11-20T14:00:00Z"},"sevenDay":{"usedPercent":40,"resetsAt":null}},
+ {"at":"2026-11-20T11:00:00Z","fiveHour":{"usedPercent":30,"resetsAt":"2026-11-20T14:00:00Z"}},
+ {"at":"2026-11-20T12:00:00Z"},
+ {"at":"2026-11-20T12:00:00Z","fiveHour":{"usedPercent":130}}
+]}
+J
+expect 200 POST /api/ingest/quota "$bob" "$tmp/quota.json"
+jq -e '.accepted == 2 and .duplicates == 0 and ([.rejected[].index] == [2,3])' \
+  "$tmp/body" >/dev/null || fail "quota ingest: $(cat "$tmp/body")"
+expect 200 POST /api/ingest/quota "$bob" "$tmp/quota.json"
+jq -e '.accepted == 0 and .duplicates == 2' "$tmp/body" >/dev/null ||
+  fail "quota sent twice: $(cat "$tmp/body")"
+expect 403 POST /api/ingest/quota "$reader" "$tmp/quota.json"
+expect 401 GET /api/quota
+expect 200 GET /api/quota "$reader"
+jq -e '.quota == [{"user": "bob", "machine": "m1", "at": "2026-11-20T11:00:00.000Z",
+  "fiveHour": {"usedPercent": 30, "resetsAt": "2026-11-20T14:00:00.000Z"},
+  "sevenDay": null}]' "$tmp/body" >/dev/null || fail "quota: $(cat "$tmp/body")"
+
 # --- Tokens over HTTP. ---
 echo '{"user":"frank","scope":"read","label":"grafana","expiresDays":30}' >"$tmp/tok.json"
 expect 201 POST /api/admin/tokens "$admin" "$tmp/tok.json"
