@@ -14,10 +14,11 @@ set -eu
 # cmocka (unit tests); tzdata
 # (IANA zones for --timezone); git (tests make repos);
 # tmux (the live monitor's end-to-end test drives a terminal with it);
-# jq (end-to-end tests read JSON answers);
+# jq (end-to-end tests read JSON answers); openssl (the team server's TLS
+# test makes a certificate);
 # libjs-chart.js (Chart.js, embedded into the binary for the dashboard).
 pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libmicrohttpd-dev
-  libsqlite3-dev libssl-dev libcmocka-dev tzdata git tmux jq libjs-chart.js"
+  libsqlite3-dev libssl-dev libcmocka-dev tzdata git tmux jq openssl libjs-chart.js"
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;

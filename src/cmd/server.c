@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "index/dir.h"
 #include "source/prices_file.h"
+#include "source/readfile.h"
 #include "source/tzfile.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
@@ -28,7 +29,7 @@
 
 struct srv_opts {
   const char *host, *db, *public_, *identity, *tz;
-  const char *rate, *origins, *trusted;
+  const char *rate, *origins, *trusted, *cert, *key;
   unsigned port;
 };
 
@@ -72,6 +73,10 @@ static void usage(FILE *f)
           "      --trusted-proxy CIDRS  proxies whose X-Forwarded-For the "
           "audit log\n"
           "                      believes [TOKMETER_TRUSTED_PROXY]\n"
+          "      --tls-cert F, --tls-key F  serve HTTPS with this PEM "
+          "certificate\n"
+          "                      and key [TOKMETER_TLS_CERT, "
+          "TOKMETER_TLS_KEY]\n"
           "  -h, --help          this help\n\n"
           "token scopes: ingest (send one's own usage), read (dashboard and "
           "API),\nenroll (a team's shared ingest token), admin "
@@ -146,7 +151,9 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
     O_EXPIRES,
     O_RATE,
     O_ORIGINS,
-    O_TRUSTED
+    O_TRUSTED,
+    O_CERT,
+    O_KEY
   };
   static const struct option longopts[] = {
       {"host", required_argument, NULL, O_HOST},
@@ -162,6 +169,8 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
       {"rate-limit", required_argument, NULL, O_RATE},
       {"allowed-origins", required_argument, NULL, O_ORIGINS},
       {"trusted-proxy", required_argument, NULL, O_TRUSTED},
+      {"tls-cert", required_argument, NULL, O_CERT},
+      {"tls-key", required_argument, NULL, O_KEY},
       {"json", no_argument, NULL, 'j'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
@@ -213,6 +222,12 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
     case O_TRUSTED:
       o->trusted = optarg;
       break;
+    case O_CERT:
+      o->cert = optarg;
+      break;
+    case O_KEY:
+      o->key = optarg;
+      break;
     case 'j':
       *json = 1;
       break;
@@ -233,6 +248,8 @@ static int parse_common(int argc, char **argv, struct srv_opts *o,
   o->rate = opt_env(o->rate, "TOKMETER_RATE_LIMIT", "120/min");
   o->origins = opt_env(o->origins, "TOKMETER_ALLOWED_ORIGINS", NULL);
   o->trusted = opt_env(o->trusted, "TOKMETER_TRUSTED_PROXY", NULL);
+  o->cert = opt_env(o->cert, "TOKMETER_TLS_CERT", NULL);
+  o->key = opt_env(o->key, "TOKMETER_TLS_KEY", NULL);
   port = opt_env(port, "TOKMETER_PORT", NULL);
   o->port = DEFAULT_PORT;
   if (port) {
@@ -480,6 +497,15 @@ static int setup(struct srv *s, const struct srv_opts *o, struct app *app)
   return EXIT_OK;
 }
 
+/* Frees the TLS files' contents, the key wiped first. */
+static void forget(struct buf *cert, struct buf *key)
+{
+  if (key->data)
+    memset(key->data, 0, key->len);
+  buf_release(cert);
+  buf_release(key);
+}
+
 /* "a, b" into a NULL-terminated array of trimmed strings. */
 static char **split_list(const char *list)
 {
@@ -520,16 +546,28 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
   struct http_server hs;
   struct http_config cfg;
   struct err e = ERR_INIT;
+  struct buf cert = BUF_INIT, key = BUF_INIT;
   char **origins;
   sigset_t sigs;
-  int sig;
+  int sig, r;
 
+  if (!o->cert != !o->key) {
+    cmd_error(app, "--tls-cert and --tls-key go together");
+    return EXIT_USAGE;
+  }
+  if (o->cert && (readfile(o->cert, 1 << 20, &cert, &e) ||
+                  readfile(o->key, 1 << 20, &key, &e))) {
+    cmd_error(app, "%s", e.msg);
+    forget(&cert, &key);
+    return EXIT_ERROR;
+  }
   origins = split_list(o->origins);
   http_router_init(&router);
   if (srv_add_routes(&router, s, &e)) {
     cmd_error(app, "%s", e.msg);
     http_router_release(&router);
     free_list(origins);
+    forget(&cert, &key);
     return EXIT_ERROR;
   }
   sigemptyset(&sigs);
@@ -548,14 +586,18 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
    * not the Host header, keep it safe. */
   cfg.allowed_hosts = any_host;
   cfg.allowed_origins = (const char *const *)origins;
-  if (http_server_start(&hs, &cfg, &e)) {
+  cfg.tls_cert_pem = o->cert ? cert.data : NULL;
+  cfg.tls_key_pem = o->key ? key.data : NULL;
+  r = http_server_start(&hs, &cfg, &e);
+  if (r) {
     cmd_error(app, "cannot serve on %s port %u: %s", o->host, o->port, e.msg);
     http_router_release(&router);
     free_list(origins);
+    forget(&cert, &key);
     return EXIT_ERROR;
   }
-  fprintf(app->out, "tokmeter server: http://%s%s%s:%u/  (Ctrl-C stops it)\n",
-          strchr(o->host, ':') ? "[" : "", o->host,
+  fprintf(app->out, "tokmeter server: %s://%s%s%s:%u/  (Ctrl-C stops it)\n",
+          o->cert ? "https" : "http", strchr(o->host, ':') ? "[" : "", o->host,
           strchr(o->host, ':') ? "]" : "", http_server_port(&hs));
   fflush(app->out);
   while (sigwait(&sigs, &sig))
@@ -563,6 +605,7 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
   http_server_stop(&hs);
   http_router_release(&router);
   free_list(origins);
+  forget(&cert, &key); /* the daemon may read them until it stops */
   return EXIT_OK;
 }
 

@@ -406,13 +406,30 @@ int http_server_start(struct http_server *s, const struct http_config *cfg,
   pthread_mutex_init(&s->mu, NULL);
   if (family == AF_INET6)
     flags |= MHD_USE_IPv6;
-  s->daemon = MHD_start_daemon(
-      flags, (uint16_t)s->port, NULL, NULL, on_request, s,
-      MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-      s, MHD_OPTION_CONNECTION_LIMIT,
-      cfg->max_connections ? cfg->max_connections : DEFAULT_MAX_CONNECTIONS,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-      MHD_OPTION_END);
+  if (cfg->tls_cert_pem && cfg->tls_key_pem) {
+    if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+      close(fd);
+      http_server_stop(s);
+      pthread_mutex_destroy(&s->mu);
+      return err_set(e, ERR_USAGE, "this libmicrohttpd has no TLS support");
+    }
+    s->daemon = MHD_start_daemon(
+        flags | MHD_USE_TLS, (uint16_t)s->port, NULL, NULL, on_request, s,
+        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        s, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->max_connections ? cfg->max_connections : DEFAULT_MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_HTTPS_MEM_CERT, cfg->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+        cfg->tls_key_pem, MHD_OPTION_END);
+  } else {
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)s->port, NULL, NULL, on_request, s,
+        MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        s, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->max_connections ? cfg->max_connections : DEFAULT_MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_END);
+  }
   if (!s->daemon) {
     rc = errno;
     /* libmicrohttpd may or may not have closed it already */

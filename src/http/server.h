@@ -52,6 +52,9 @@ struct http_config {
   /* Origins (scheme://host[:port]) whose pages may call the API from a
    * browser (CORS), NULL-terminated; NULL or empty: none. */
   const char *const *allowed_origins;
+  /* TLS (libmicrohttpd's GnuTLS): PEM certificate chain and key, both or
+   * neither; borrowed until http_server_start() returns. */
+  const char *tls_cert_pem, *tls_key_pem;
 };
 
 /*

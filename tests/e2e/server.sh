@@ -25,7 +25,7 @@ start() {
   "$TOKMETER" server --port 0 "$@" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
   for _ in $(seq 100); do
-    url=$(grep -o 'http://[^ ]*' "$tmp/out" | sed 's#/$##' || true)
+    url=$(grep -o 'https\?://[^ ]*' "$tmp/out" | sed 's#/$##' || true)
     [ -n "$url" ] && return 0
     kill -0 "$pid" 2>/dev/null || fail "server exited: $(cat "$tmp/err")"
     sleep 0.1
@@ -274,6 +274,24 @@ expect 200 GET "/api/admin/audit?limit=1" "$admin"
 jq -e '.entries[0].ip == "127.0.0.1"' "$tmp/body" >/dev/null ||
   fail "X-Forwarded-For believed without --trusted-proxy: $(cat "$tmp/body")"
 stop
+
+# --- TLS: HTTPS with the given certificate; the key without the
+# certificate is a usage error. ---
+if command -v openssl >/dev/null 2>&1; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" \
+    -out "$tmp/cert.pem" -days 2 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost >/dev/null 2>&1
+  start --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
+  case "$url" in https://*) ;; *) fail "TLS server printed $url" ;; esac
+  port=${url##*:}
+  curl -sf --cacert "$tmp/cert.pem" "https://localhost:$port/health" |
+    jq -e '.status == "ok"' >/dev/null || fail "no HTTPS answer"
+  curl -s "http://localhost:$port/health" >/dev/null 2>&1 && fail "plain HTTP answered on a TLS port"
+  stop
+  rc=0
+  "$TOKMETER" server --port 0 --tls-key "$tmp/key.pem" >/dev/null 2>&1 || rc=$?
+  [ "$rc" = 2 ] || fail "--tls-key alone: exit $rc"
+fi
 
 # --- --public none closes the totals; all tokens still work. ---
 start --public none
