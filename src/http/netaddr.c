@@ -63,7 +63,7 @@ static int within(const unsigned char ip[16], const unsigned char net[16],
 {
   int full = bits / 8, rest = bits % 8;
 
-  if (memcmp(ip, net, (size_t)full))
+  if (memcmp(ip, net, (size_t)full) != 0)
     return 0;
   return !rest || ((ip[full] ^ net[full]) & (0xff << (8 - rest))) == 0;
 }

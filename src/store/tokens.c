@@ -91,8 +91,10 @@ int store_token_create(struct store *s, const char *user, int scope,
     return err_set(e, ERR_USAGE, "invalid scope");
   if (secret_random(raw, sizeof(raw)) || secret_random(rid, sizeof(rid)))
     return err_set(e, ERR_IO, "cannot get random bytes for a token");
-  memcpy(secret, "tm_", 3);
-  secret_hex(raw, sizeof(raw), secret + 3);
+  secret[0] = 't';
+  secret[1] = 'm';
+  secret[2] = '_';
+  secret_hex(raw, sizeof(raw), secret + 3); /* NUL-terminated */
   memset(raw, 0, sizeof(raw));
   secret_sha256_hex(secret, TOKEN_SECRET_LEN, hash);
   memset(t, 0, sizeof(*t));
