@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #endif
 
+#include "cmd/apictx.h"
 #include "cmd/dash.h"
 #include "core/civil.h"
 #include "http/assets.h"
@@ -25,7 +26,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define LIMIT_MAX 1000
 #define NEW_CALLS_MAX 100 /* calls listed in one `usage` event */
 
 /* Now: the real clock, unless TOKMETER_NOW pinned it (tests). */
@@ -63,81 +63,8 @@ static int ctx_of(struct dash *d, const struct http_request *req,
                   struct http_params *p, struct api_ctx *c,
                   struct http_response *res)
 {
-  const struct project_map *pm = &d->view.pm;
-  const char *bad = NULL;
-  struct err e = ERR_INIT;
-
-  http_params_init(p);
-  if (http_params_parse(req, LIMIT_MAX, p, &bad, &e)) {
-    http_param_fail(res, bad ? bad : "?", &e);
-    return -1;
-  }
   ctx_base(d, c);
-  if (p->has_tz) {
-    c->tz = &p->tz;
-    c->tz_name = http_request_query(req, "tz");
-  }
-  if (p->has_since)
-    c->since_day = p->since;
-  if (p->has_until)
-    c->until_day = p->until;
-  if (p->has_project) {
-    c->project = strtab_find(&pm->names, p->project, strlen(p->project));
-    if (!c->project)
-      c->project = UINT32_MAX; /* matches nothing */
-  }
-  c->model = p->has_model ? p->model : NULL;
-  return 0;
-}
-
-static int sort_of(const char *s, enum api_sort *out)
-{
-  static const char *const names[] = {"cost", "start", "end", "tokens",
-                                      "duration"};
-  size_t i;
-
-  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-    if (!strcmp(s, names[i])) {
-      *out = (enum api_sort)i;
-      return 0;
-    }
-  return -1;
-}
-
-static void sessions(struct dash *d, const struct http_request *req,
-                     const struct http_params *p, const struct api_ctx *c,
-                     struct http_response *res)
-{
-  const char *sort = http_request_query(req, "sort");
-  const char *order = http_request_query(req, "order");
-  const char *off = http_request_query(req, "offset");
-  enum api_sort by = API_SORT_COST;
-  long offset = 0;
-  char *end = NULL;
-
-  (void)d;
-  if (sort && sort_of(sort, &by)) {
-    http_response_error(res, 400, "bad_parameter", "sort",
-                        "invalid sort '%s' (expected cost, start, end, "
-                        "tokens or duration)",
-                        sort);
-    return;
-  }
-  if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
-    http_response_error(res, 400, "bad_parameter", "order",
-                        "invalid order '%s' (expected asc or desc)", order);
-    return;
-  }
-  if (off) {
-    offset = strtol(off, &end, 10);
-    if (!*off || *end || offset < 0) {
-      http_response_error(res, 400, "bad_parameter", "offset",
-                          "invalid offset '%s' (expected 0 or more)", off);
-      return;
-    }
-  }
-  api_sessions(&res->body, c, by, !order || !strcmp(order, "desc"),
-               p->has_limit ? (size_t)p->limit : 100, (size_t)offset);
+  return apictx_parse(req, p, c, res);
 }
 
 /* The records cache, locked and brought in line with the current file
@@ -256,7 +183,7 @@ static void api_route(void *arg, const struct http_request *req,
       api_daily(&res->body, &c);
       break;
     case DASH_EP_SESSIONS:
-      sessions(d, req, &p, &c, res);
+      apictx_sessions(req, &p, &c, res);
       break;
     case DASH_EP_PROJECTS:
       api_projects(&res->body, &c);

@@ -24,6 +24,24 @@ enum srv_public {
   SRV_PUBLIC_ALL     /* every read endpoint */
 };
 
+struct srv;
+
+/* The dashboard's read endpoints the server serves, and their routes. */
+enum srv_read {
+  RD_SUMMARY,
+  RD_DAILY,
+  RD_SESSIONS,
+  RD_PROJECTS,
+  RD_MODELS,
+  RD_HEATMAP,
+  RD_COUNT
+};
+
+struct srv_read_route {
+  struct srv *s;
+  enum srv_read what;
+};
+
 /*
  * Handlers run on the server's connection threads; mu guards the store
  * (one connection) and the view of it that the read endpoints answer
@@ -39,10 +57,11 @@ struct srv {
   enum srv_public pub;
   int identity_email; /* --identity email: enroll clients send an e-mail */
   struct app *app;
-  int pinned; /* TOKMETER_NOW stops the clock (tests) */
-  struct sse hub;       /* GET /api/usage/stream: `totals` events */
-  struct ratelimit rl;  /* per token */
-  const char *trusted;  /* --trusted-proxy: CIDR list, or NULL */
+  int pinned;          /* TOKMETER_NOW stops the clock (tests) */
+  struct sse hub;      /* GET /api/usage/stream: `totals` events */
+  struct ratelimit rl; /* per token */
+  const char *trusted; /* --trusted-proxy: CIDR list, or NULL */
+  struct srv_read_route reads[RD_COUNT];
 };
 
 /* Now in UTC ms (TOKMETER_NOW pins it). */

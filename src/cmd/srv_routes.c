@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "cmd/apictx.h"
 #include "cmd/srv.h"
 #include "core/civil.h"
 #include "http/ingest.h"
@@ -608,8 +609,103 @@ static void data_delete(void *arg, const struct http_request *req,
   audit(s, req, res, &t, 0, 0, 0);
 }
 
+/* The dashboard's read endpoints (docs/api.md), from the same builders,
+ * with user and machine as filters; read scope unless --public all. */
+
+/* An api_ctx over the view, with no parameters; under s->mu. */
+static void ctx_base(struct srv *s, struct api_ctx *c)
+{
+  memset(c, 0, sizeof(*c));
+  c->set = &s->view.set;
+  c->pm = &s->view.pm;
+  c->pricer = &s->pricer;
+  c->tz = &s->tz;
+  c->tz_name = s->tz.name;
+  c->since_day = INT64_MIN;
+  c->until_day = INT64_MAX;
+  c->now_ms = srv_now(s);
+}
+
+static void read_route(void *arg, const struct http_request *req,
+                       struct http_response *res)
+{
+  const struct srv_read_route *rr = arg;
+  struct srv *s = rr->s;
+  struct http_params p;
+  struct api_ctx c;
+
+  if (may_read(s, req, SRV_PUBLIC_ALL, res))
+    return;
+  pthread_mutex_lock(&s->mu);
+  ctx_base(s, &c);
+  if (!apictx_parse(req, &p, &c, res)) {
+    switch (rr->what) {
+    case RD_SUMMARY:
+      api_summary(&res->body, &c);
+      break;
+    case RD_DAILY:
+      api_daily(&res->body, &c);
+      break;
+    case RD_SESSIONS:
+      apictx_sessions(req, &p, &c, res);
+      break;
+    case RD_PROJECTS:
+      api_projects(&res->body, &c);
+      break;
+    case RD_MODELS:
+      api_models(&res->body, &c);
+      break;
+    case RD_HEATMAP:
+      api_heatmap(&res->body, &c);
+      break;
+    case RD_COUNT:
+      break;
+    }
+  }
+  pthread_mutex_unlock(&s->mu);
+  http_params_release(&p);
+}
+
+/* GET /api/sessions/{id}: without tools and prompts, which only the
+ * transcripts hold. */
+static void session_route(void *arg, const struct http_request *req,
+                          struct http_response *res)
+{
+  struct srv *s = arg;
+  const char *id = http_request_param(req, "id");
+  struct http_params p;
+  struct api_ctx c;
+
+  if (may_read(s, req, SRV_PUBLIC_ALL, res))
+    return;
+  pthread_mutex_lock(&s->mu);
+  ctx_base(s, &c);
+  if (!apictx_parse(req, &p, &c, res) &&
+      api_session(&res->body, &c, id, NULL, NULL))
+    http_response_error(res, 404, "not_found", NULL, "no session '%s'", id);
+  pthread_mutex_unlock(&s->mu);
+  http_params_release(&p);
+}
+
 int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
 {
+  static const struct {
+    const char *path;
+    enum srv_read what;
+  } reads[RD_COUNT] = {
+      {"/api/summary", RD_SUMMARY},   {"/api/daily", RD_DAILY},
+      {"/api/sessions", RD_SESSIONS}, {"/api/projects", RD_PROJECTS},
+      {"/api/models", RD_MODELS},     {"/api/heatmap", RD_HEATMAP}};
+  size_t i;
+
+  for (i = 0; i < RD_COUNT; i++) {
+    s->reads[i].s = s;
+    s->reads[i].what = reads[i].what;
+    if (http_router_add(r, "GET", reads[i].path, read_route, &s->reads[i], e))
+      return -1;
+  }
+  if (http_router_add(r, "GET", "/api/sessions/{id}", session_route, s, e))
+    return -1;
   if (http_router_add(r, "GET", "/health", health, s, e) ||
       http_router_add(r, "GET", "/api/identity", identity, s, e) ||
       http_router_add(r, "GET", "/api/usage/totals", totals, s, e) ||

@@ -132,6 +132,9 @@ int agg_keep(const struct agg_filter *f, const struct project_map *pm,
   if (f->model &&
       (ev->model != f->model || !!(ev->flags & EVENT_FAST) != f->model_fast))
     return 0;
+  if ((f->user && ev->user != f->user) ||
+      (f->machine && ev->machine != f->machine))
+    return 0;
   return !f->project || project_of(pm, ev) == f->project;
 }
 

@@ -78,6 +78,7 @@ struct agg_filter {
   uint32_t project;             /* id in the project map's names, 0 = all */
   uint32_t model; /* id of the model in the set's strings, 0 = all */
   int model_fast; /* with model: only fast-mode calls (1) or only others */
+  uint32_t user, machine; /* ids in the set's strings, 0 = all */
   struct pricer *pricer;
 };
 

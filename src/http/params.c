@@ -160,6 +160,9 @@ int http_params_parse(const struct http_request *req, long limit_max,
   TRY("project",
       http_param_str(req, "project", &p->project, &p->has_project, e));
   TRY("model", http_param_str(req, "model", &p->model, &p->has_model, e));
+  TRY("user", http_param_str(req, "user", &p->user, &p->has_user, e));
+  TRY("machine",
+      http_param_str(req, "machine", &p->machine, &p->has_machine, e));
   if (limit_max <= 0 && http_request_query(req, "limit")) {
     *bad_name = "limit";
     return err_set(e, ERR_USAGE, "not accepted here");

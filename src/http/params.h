@@ -60,10 +60,12 @@ int http_param_limit(const struct http_request *req, const char *name, long max,
  */
 struct http_params {
   int has_since, has_until, has_tz, has_project, has_model, has_limit;
+  int has_user, has_machine; /* the team server's dimensions */
   int64_t since, until; /* days since 1970-01-01, inclusive */
   struct tz tz;         /* UTC unless has_tz */
   const char *project;  /* borrowed from the request */
   const char *model;
+  const char *user, *machine;
   long limit;
 };
 

@@ -92,6 +92,8 @@ void api_filter(const struct api_ctx *c, struct agg_filter *f)
   f->since_day = c->since_day;
   f->until_day = c->until_day;
   f->project = c->project;
+  f->user = c->user;
+  f->machine = c->machine;
   f->pricer = c->pricer;
   if (c->model)
     agg_filter_model(f, &c->set->strs, c->model);

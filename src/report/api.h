@@ -26,6 +26,7 @@ struct api_ctx {
   int64_t since_day, until_day; /* INT64_MIN / INT64_MAX when absent */
   uint32_t project;             /* id in pm->names; 0: all */
   const char *model;            /* as reports name it; NULL: all */
+  uint32_t user, machine; /* team server: ids in set->strs, 0: all */
   int64_t now_ms;
   size_t deleted_files, deleted_calls; /* kept calls of deleted files */
 };

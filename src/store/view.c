@@ -142,24 +142,30 @@ static void note_rows(struct store_view *v, const struct store_rows *r)
     d->ts_ms = ev->ts_ms;
     d->side = !!(ev->flags & EVENT_SIDECHAIN);
     if (name)
-      project_map_set(&v->pm, ev->cwd ? ev->cwd : ev->file, name,
-                      strtab_len(&v->set.strs, p));
+      project_map_set(&v->pm, ev->cwd ? ev->cwd : ev->file ? ev->file : p,
+                      name, strtab_len(&v->set.strs, p));
   }
 }
 
 /*
- * Rows of different users are different calls, even with one key (the
- * store keys rows by user too): in the set, a user's calls get keys of
- * their own, so the dedup rules (sidechain replays included) apply
- * within each user. The local store's rows ('' user) keep theirs.
+ * Rows as the set's calls: with their user and machine, and keyed per
+ * user, since rows of different users are different calls even with one
+ * key (the store keys rows by user too), so the dedup rules (sidechain
+ * replays included) apply within each user. The local store's rows (''
+ * user) keep their keys.
  */
-static void key_by_user(struct store_rows *r, const struct strtab *st)
+static void rows_to_calls(struct store_rows *r, const struct strtab *st)
 {
   size_t i;
 
   for (i = 0; i < r->n; i++) {
     r->ev[i].user = r->user[i];
     r->ev[i].machine = r->machine[i];
+    /* A call sent over the wire has no cwd or file, only its project's
+     * name: the name stands for the file, so that project_of() finds it
+     * (note_rows() mapped it). */
+    if (!r->ev[i].cwd && !r->ev[i].file)
+      r->ev[i].file = r->project[i];
     if (r->user[i]) {
       const char *u = strtab_get(st, r->user[i]);
       size_t n = strtab_len(st, r->user[i]);
@@ -184,7 +190,7 @@ int store_view_load(struct store_view *v, struct store *s, struct err *e)
     return rc;
   }
   note_rows(v, &r);
-  key_by_user(&r, &v->set.strs);
+  rows_to_calls(&r, &v->set.strs);
   for (i = 0; i < r.n; i++)
     dedup_add(&v->set, &r.ev[i]);
   dedup_finish(&v->set);
@@ -203,7 +209,7 @@ int store_view_update(struct store_view *v, struct store *s, size_t *changed,
   r.seq = v->seq;
   if (!(rc = store_since(s, v->seq, &r, e))) {
     note_rows(v, &r);
-    key_by_user(&r, &v->set.strs);
+    rows_to_calls(&r, &v->set.strs);
     if (r.n)
       dedup_overlay(&v->set, r.ev, r.n);
     v->seq = r.seq;
