@@ -28,5 +28,7 @@ struct store_backend {
 };
 
 extern const struct store_backend store_sqlite;
+/* postgres:// and postgresql:// URLs (libpq's), pg.c. */
+extern const struct store_backend store_postgres;
 
 #endif
