@@ -11,14 +11,17 @@ set -eu
 # build: compiler, cmake, pkg-config; libraries: jansson (JSON),
 # libmicrohttpd (dashboard and team server), libsqlite3 (the store),
 # libssl-dev (libcrypto: the team server's token hashes and randomness),
+# libpq-dev (the store on PostgreSQL, postgres:// targets),
 # cmocka (unit tests); tzdata
 # (IANA zones for --timezone); git (tests make repos);
 # tmux (the live monitor's end-to-end test drives a terminal with it);
 # jq (end-to-end tests read JSON answers); openssl (the team server's TLS
 # test makes a certificate);
-# libjs-chart.js (Chart.js, embedded into the binary for the dashboard).
+# libjs-chart.js (Chart.js, embedded into the binary for the dashboard);
+# postgresql (the store's tests start a real server: initdb, pg_ctl).
 pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libmicrohttpd-dev
-  libsqlite3-dev libssl-dev libcmocka-dev tzdata git tmux jq openssl libjs-chart.js"
+  libsqlite3-dev libssl-dev libpq-dev libcmocka-dev tzdata git tmux jq
+  openssl libjs-chart.js postgresql"
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;

@@ -30,6 +30,8 @@ struct store_backend {
 };
 
 extern const struct store_backend store_sqlite;
+/* postgres:// and postgresql:// URLs (libpq's), pg.c. */
+extern const struct store_backend store_postgres;
 
 /* Event i's project, user, machine and token as text ("" when none). */
 const char *store_batch_project(const struct store_batch *b, size_t i);

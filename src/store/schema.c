@@ -1,5 +1,7 @@
 /* The store's schema and statements: the SQL both backends run. */
 /* SPDX-License-Identifier: MIT */
+#include <string.h>
+
 #include "store/schema.h"
 #include "util/banned.h"
 
@@ -10,18 +12,26 @@
  * '' for this machine's own calls (the local dashboard). A call is one
  * row per user: whatever one user's client sends can never replace
  * another user's row.
+ *
+ * One text for every backend: a word the dialects spell differently is a
+ * placeholder in braces, which store_migration() expands:
+ *   {text}  a string column compared byte by byte: TEXT in SQLite (its
+ *           default collation, BINARY, is that); TEXT COLLATE "C" in
+ *           PostgreSQL, whose databases may sort by a language's rules.
+ * Expanded for SQLite, migration 0 is the text it shipped with, byte for
+ * byte.
  */
 const char *const store_migrations[] = {
     /* 0 -> 1: events, and the counter that orders writes. */
-    "CREATE TABLE meta (k TEXT PRIMARY KEY, v BIGINT NOT NULL);"
+    "CREATE TABLE meta (k {text} PRIMARY KEY, v BIGINT NOT NULL);"
     "INSERT INTO meta (k, v) VALUES ('seq', 0);"
     "CREATE TABLE events ("
     " k0 BIGINT NOT NULL, k1 BIGINT NOT NULL, kind INTEGER NOT NULL,"
-    " source TEXT NOT NULL DEFAULT 'claude',"
-    " user_id TEXT NOT NULL DEFAULT '', machine TEXT NOT NULL DEFAULT '',"
-    " ts BIGINT NOT NULL, session TEXT NOT NULL, model TEXT NOT NULL,"
-    " project TEXT NOT NULL, cwd TEXT NOT NULL, file TEXT NOT NULL,"
-    " uuid TEXT NOT NULL, flags INTEGER NOT NULL,"
+    " source {text} NOT NULL DEFAULT 'claude',"
+    " user_id {text} NOT NULL DEFAULT '', machine {text} NOT NULL DEFAULT '',"
+    " ts BIGINT NOT NULL, session {text} NOT NULL, model {text} NOT NULL,"
+    " project {text} NOT NULL, cwd {text} NOT NULL, file {text} NOT NULL,"
+    " uuid {text} NOT NULL, flags INTEGER NOT NULL,"
     " input BIGINT NOT NULL, output BIGINT NOT NULL,"
     " cw5m BIGINT NOT NULL, cw1h BIGINT NOT NULL, cr BIGINT NOT NULL,"
     " total BIGINT NOT NULL, cost DOUBLE PRECISION NOT NULL,"
@@ -56,6 +66,34 @@ const char *const store_migrations[] = {
 const size_t store_nmigrations =
     sizeof(store_migrations) / sizeof(store_migrations[0]);
 
+static const struct {
+  const char *name, *word[STORE_NDIALECTS];
+} dialect_words[] = {
+    {"{text}", {"TEXT", "TEXT COLLATE \"C\""}},
+};
+#define NWORDS (sizeof(dialect_words) / sizeof(dialect_words[0]))
+
+void store_migration(size_t i, enum store_dialect d, struct buf *out)
+{
+  const char *p = store_migrations[i], *q;
+  size_t w;
+
+  while ((q = strchr(p, '{'))) {
+    buf_add(out, p, (size_t)(q - p));
+    for (w = 0; w < NWORDS; w++)
+      if (!strncmp(q, dialect_words[w].name, strlen(dialect_words[w].name)))
+        break;
+    if (w == NWORDS) {
+      buf_addch(out, *q); /* not a placeholder: the SQL says what it says */
+      p = q + 1;
+      continue;
+    }
+    buf_adds(out, dialect_words[w].word[d]);
+    p = q + strlen(dialect_words[w].name);
+  }
+  buf_adds(out, p);
+}
+
 const char store_sql_next_seq[] =
     "UPDATE meta SET v = v + 1 WHERE k = 'seq' RETURNING v";
 
@@ -86,7 +124,7 @@ const char store_sql_upsert_head[] =
  * would refuse -(-2^63)).
  */
 #define PREFER(x)                                                              \
-  "((" x ".flags & 1), CASE WHEN " x ".total < 0 THEN 0 ELSE 1 END, ~" x      \
+  "((" x ".flags & 1), CASE WHEN " x ".total < 0 THEN 0 ELSE 1 END, ~" x       \
   ".total, " x ".ts, " x ".session, " x ".uuid, " x ".model, " x ".cwd, " x    \
   ".input, " x ".output, " x ".cw5m, " x ".cw1h, " x ".flags, " x ".cost, " x  \
   ".web_search, " x ".limit_reset, " x ".file)"

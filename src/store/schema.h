@@ -5,9 +5,21 @@
 
 #include <stddef.h>
 
-/* Migration i takes a store from version i to version i + 1. */
+#include "util/buf.h"
+
+/*
+ * Migration i takes a store from version i to version i + 1. The texts
+ * hold placeholders ({text}) for what the dialects spell differently: run
+ * store_migration()'s expansion, never store_migrations[i] itself.
+ */
 extern const char *const store_migrations[];
 extern const size_t store_nmigrations;
+
+/* The SQL dialects the store speaks (the backends). */
+enum store_dialect { STORE_SQLITE, STORE_POSTGRES, STORE_NDIALECTS };
+
+/* Appends migration i (< store_nmigrations), in dialect d, to out. */
+void store_migration(size_t i, enum store_dialect d, struct buf *out);
 
 /* The version a store is at once every migration has run. */
 #define STORE_SCHEMA_VERSION ((int)store_nmigrations)

@@ -105,9 +105,13 @@ static int migrate(struct lite *s, struct err *e)
   /* Read again under the write lock: another process may have won. */
   if ((r = query_int(s, "PRAGMA user_version", &version, e)))
     goto fail;
-  for (; version < STORE_SCHEMA_VERSION; version++)
-    if ((r = exec(s, store_migrations[version], e)))
+  for (; version < STORE_SCHEMA_VERSION; version++) {
+    buf_reset(&sql);
+    store_migration((size_t)version, STORE_SQLITE, &sql);
+    if ((r = exec(s, sql.data, e)))
       goto fail;
+  }
+  buf_reset(&sql);
   buf_addf(&sql, "PRAGMA application_id = %d; PRAGMA user_version = %d",
            STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
   if ((r = exec(s, sql.data, e)) || (r = exec(s, "COMMIT", e)))

@@ -55,12 +55,8 @@ int store_open(struct store **out, const char *target, struct err *e)
   int r;
 
   *out = NULL;
-  if (is_postgres(target))
-    return err_set(e, ERR_USAGE,
-                   "cannot open '%s': this build has no PostgreSQL store",
-                   target);
   s = xcalloc(1, sizeof(*s));
-  s->be = &store_sqlite;
+  s->be = is_postgres(target) ? &store_postgres : &store_sqlite;
   if ((r = s->be->open(&s->db, target, &s->version, e))) {
     free(s);
     return r;

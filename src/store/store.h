@@ -18,8 +18,10 @@
  * follows the store by asking for rows after the last seq it saw. The
  * schema is versioned (store/schema.c) and migrated on open.
  *
- * SQLite now; the team server adds PostgreSQL behind the same functions.
- * A store is used by one thread at a time (the caller locks).
+ * On SQLite (a file, or ":memory:") or PostgreSQL (a postgres:// or
+ * postgresql:// URL, libpq's), behind the same functions and rules
+ * (docs/internals/store.md). A store is used by one thread at a time
+ * (the caller locks).
  */
 struct store;
 
@@ -33,6 +35,9 @@ enum store_put_mode {
  * Opens (creating it, mode 0600, and its schema) the store at path;
  * ":memory:" gives one that lives as long as the handle. Errors name the
  * file: unreadable, not a database, or a schema newer than this program.
+ * A postgres:// or postgresql:// URL opens the store in that database
+ * (its search_path's first schema), migrating it; errors name the URL
+ * with its password masked.
  */
 int store_open(struct store **out, const char *path, struct err *e);
 void store_close(struct store *s);

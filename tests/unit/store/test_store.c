@@ -1,4 +1,5 @@
-/* Tests for src/store/: the SQLite store, its merge rule and its view. */
+/* Tests for src/store/: the store on each backend, its merge rule and
+ * its view. */
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,8 +16,10 @@
 #include "store/store.h"
 #include "store/sync.h"
 #include "store/view.h"
+#include "storetest.h"
 #include "testutil.h"
 #include "tmptree.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* Copies of calls: the fields §3.5 decides on vary a little, so that
@@ -25,11 +28,11 @@ static void random_copy(struct event *ev, struct strtab *st,
                         unsigned long long *rs, unsigned ncalls)
 {
   static const char *const sessions[] = {"s-a", "s-b", "s-c"};
-  static const char *const models[] = {"claude-sonnet-4-5",
-                                       "claude-opus-4-1", "m"};
-  static const char *const uuids[] = {
-      "0f2c0a6e-5b1d-4c1e-9d1a-1b2c3d4e5f60",
-      "8a2c0a6e-5b1d-4c1e-9d1a-1b2c3d4e5f60", "not-a-uuid", NULL};
+  static const char *const models[] = {"claude-sonnet-4-5", "claude-opus-4-1",
+                                       "m"};
+  static const char *const uuids[] = {"0f2c0a6e-5b1d-4c1e-9d1a-1b2c3d4e5f60",
+                                      "8a2c0a6e-5b1d-4c1e-9d1a-1b2c3d4e5f60",
+                                      "not-a-uuid", NULL};
   unsigned call = (unsigned)(testutil_rand(rs) % ncalls);
   const char *u = uuids[testutil_rand(rs) % 4];
   char cwd[32];
@@ -47,8 +50,7 @@ static void random_copy(struct event *ev, struct strtab *st,
   ev->tok.cache_read = testutil_rand(rs) % 2 ? 100 : 0;
   ev->tok.cache_write_5m = testutil_rand(rs) % 2;
   ev->session = strtab_intern(st, sessions[testutil_rand(rs) % 3], 3);
-  ev->model =
-      strtab_intern(st, models[call % 3], strlen(models[call % 3]));
+  ev->model = strtab_intern(st, models[call % 3], strlen(models[call % 3]));
   snprintf(cwd, sizeof(cwd), "/home/u/p%u", (unsigned)(call % 5));
   ev->cwd = strtab_intern(st, cwd, strlen(cwd));
   ev->file = strtab_intern(st, "/f.jsonl", 8);
@@ -60,15 +62,6 @@ static void random_copy(struct event *ev, struct strtab *st,
   }
   if (u)
     event_set_uuid(ev, st, u, strlen(u));
-}
-
-static struct store *open_mem(void)
-{
-  struct store *s = NULL;
-  struct err e = ERR_INIT;
-
-  assert_int_equal(store_open(&s, ":memory:", &e), 0);
-  return s;
 }
 
 /* 1 when both finished sets hold the same calls, field by field. */
@@ -88,13 +81,12 @@ static void test_merge_any_order(void **state)
 {
   unsigned long long seed;
 
-  (void)state;
   for (seed = 1; seed <= 12; seed++) {
     unsigned long long rs = seed;
     struct strtab st;
     struct event *ev;
     struct dedup ref;
-    struct store *s = open_mem();
+    struct store *s = storetest_open(state);
     struct store_view v;
     struct err e = ERR_INIT;
     size_t n = 400, i, done = 0;
@@ -147,7 +139,7 @@ static void test_merge_any_order(void **state)
     }
     store_view_release(&v);
     dedup_release(&ref);
-    store_close(s);
+    storetest_close(state, s);
     free(ev);
     strtab_release(&st);
   }
@@ -160,22 +152,20 @@ static void test_view_update(void **state)
   unsigned long long rs = 7;
   struct strtab st;
   struct event ev[300];
-  struct store *s = open_mem();
+  struct store *s = storetest_open(state);
   struct store_view v, fresh;
   struct err e = ERR_INIT;
   size_t changed = 0, i;
 
-  (void)state;
   strtab_init(&st);
   for (i = 0; i < 300; i++)
     random_copy(&ev[i], &st, &rs, 80);
-  assert_int_equal(store_put(s, ev, 150, &st, NULL, STORE_MERGE, NULL, &e),
-                   0);
+  assert_int_equal(store_put(s, ev, 150, &st, NULL, STORE_MERGE, NULL, &e), 0);
   store_view_init(&v);
   assert_int_equal(store_view_load(&v, s, &e), 0);
   for (i = 150; i < 300; i += 30) {
-    assert_int_equal(
-        store_put(s, ev + i, 30, &st, NULL, STORE_MERGE, NULL, &e), 0);
+    assert_int_equal(store_put(s, ev + i, 30, &st, NULL, STORE_MERGE, NULL, &e),
+                     0);
     assert_int_equal(store_view_update(&v, s, &changed, &e), 0);
     store_view_init(&fresh);
     assert_int_equal(store_view_load(&fresh, s, &e), 0);
@@ -196,14 +186,13 @@ static void test_replace_delete_since(void **state)
 {
   struct strtab st;
   struct event a, b;
-  struct store *s = open_mem();
+  struct store *s = storetest_open(state);
   struct store_rows r;
   struct err e = ERR_INIT;
   size_t w = 9, rows;
   int64_t seq;
   uint64_t key[2];
 
-  (void)state;
   strtab_init(&st);
   memset(&a, 0, sizeof(a));
   a.key[0] = 5;
@@ -317,6 +306,28 @@ static void test_refuses(void **state)
   assert_non_null(strstr(e.msg, "schema version 99"));
 }
 
+/* One migration text for both dialects: SQLite's is the shipped text. */
+static void test_migration_dialects(void **state)
+{
+  struct buf lite = BUF_INIT, pg = BUF_INIT;
+
+  (void)state;
+  assert_int_equal(STORE_SCHEMA_VERSION, 4);
+  store_migration(0, STORE_SQLITE, &lite);
+  store_migration(0, STORE_POSTGRES, &pg);
+  assert_null(strchr(lite.data, '{'));
+  assert_null(strchr(pg.data, '{'));
+  assert_non_null(strstr(lite.data, "CREATE TABLE meta (k TEXT PRIMARY KEY,"));
+  assert_non_null(strstr(lite.data, " session TEXT NOT NULL, model TEXT "));
+  assert_non_null(
+      strstr(pg.data, " session TEXT COLLATE \"C\" NOT NULL, model TEXT "));
+  assert_null(strstr(lite.data, "COLLATE"));
+  /* every string column, and nothing else, differs */
+  assert_int_equal(pg.len - lite.len, 10 * strlen(" COLLATE \"C\""));
+  buf_release(&lite);
+  buf_release(&pg);
+}
+
 /* A finished set with its project map, from copies. */
 static void make_set(struct dedup *d, struct project_map *pm,
                      const struct event *ev, size_t n, const struct strtab *st)
@@ -355,14 +366,13 @@ static void test_sync(void **state)
   struct event ev[200];
   struct dedup set;
   struct project_map pm;
-  struct store *s = open_mem();
+  struct store *s = storetest_open(state);
   struct store_view v;
   struct store_sync_stats ss;
   struct err e = ERR_INIT;
   size_t i, rows;
   int64_t seq0, seq1;
 
-  (void)state;
   strtab_init(&st);
   for (i = 0; i < 200; i++)
     random_copy(&ev[i], &st, &rs, 200);
@@ -411,16 +421,24 @@ static void test_sync(void **state)
 
 int main(void)
 {
-  const struct CMUnitTest tests[] = {
+  /* On each backend: each test opens a new, empty store. */
+  const struct CMUnitTest both[] = {
       cmocka_unit_test(test_merge_any_order),
       cmocka_unit_test(test_view_update),
       cmocka_unit_test(test_replace_delete_since),
+      cmocka_unit_test(test_sync),
+  };
+  /* The schema's text, SQLite's files. */
+  const struct CMUnitTest lite[] = {
+      cmocka_unit_test(test_migration_dialects),
       cmocka_unit_test_setup_teardown(test_file_store, tmptree_setup,
                                       tmptree_teardown),
       cmocka_unit_test_setup_teardown(test_refuses, tmptree_setup,
                                       tmptree_teardown),
-      cmocka_unit_test(test_sync),
   };
+  int failed =
+      cmocka_run_group_tests_name("store on sqlite files", lite, NULL, NULL);
+  int r = storetest_run("store", both, sizeof(both) / sizeof(both[0]));
 
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return failed ? failed : r;
 }

@@ -18,17 +18,9 @@
 #include "store/store.h"
 #include "store/sync.h"
 #include "store/view.h"
+#include "storetest.h"
 #include "tmptree.h"
 #include "util/xalloc.h"
-
-static struct store *open_mem(void)
-{
-  struct store *s = NULL;
-  struct err e = ERR_INIT;
-
-  assert_int_equal(store_open(&s, ":memory:", &e), 0);
-  return s;
-}
 
 static void base(struct event *a, struct strtab *st)
 {
@@ -57,11 +49,10 @@ static void test_merge_total_over_int64(void **state)
 {
   struct strtab st, out;
   struct event big, small;
-  struct store *s = open_mem();
+  struct store *s = storetest_open(state);
   struct store_rows r;
   struct err e = ERR_INIT;
 
-  (void)state;
   strtab_init(&st);
   strtab_init(&out);
   base(&big, &st);
@@ -86,11 +77,10 @@ static void test_merge_nul_session(void **state)
 {
   struct strtab st, out;
   struct event a, b;
-  struct store *s = open_mem();
+  struct store *s = storetest_open(state);
   struct store_rows r;
   struct err e = ERR_INIT;
 
-  (void)state;
   strtab_init(&st);
   strtab_init(&out);
   base(&a, &st);
@@ -108,6 +98,112 @@ static void test_merge_nul_session(void **state)
   assert_string_equal(strtab_get(&out, r.ev[0].model), "b");
   store_rows_release(&r);
   store_close(s);
+  strtab_release(&out);
+  strtab_release(&st);
+}
+
+/* MERGE: strings compare byte by byte, whatever the database's own
+ * collation ("B" < "a", where a language puts "a" first). */
+static void test_merge_byte_order(void **state)
+{
+  static const char *const ses[][2] = {{"B", "a"},
+                                       {"Z", "a"},
+                                       {"a", "ab"},
+                                       {"\xc3\xa9", "\xc3\xa9"
+                                                    "a"},
+                                       {"x-1", "x_1"},
+                                       {"Ab", "aB"}};
+  struct strtab st, out;
+  struct store *s = storetest_open(state);
+  struct err e = ERR_INIT;
+  size_t i;
+
+  strtab_init(&st);
+  for (i = 0; i < sizeof(ses) / sizeof(ses[0]); i++) {
+    struct event a, b;
+    struct store_rows r;
+    int order;
+
+    strtab_init(&out);
+    base(&a, &st);
+    a.key[0] = 1000 + i;
+    a.session = strtab_intern(&st, ses[i][0], strlen(ses[i][0]));
+    a.model = strtab_intern(&st, "first", 5);
+    b = a;
+    b.session = strtab_intern(&st, ses[i][1], strlen(ses[i][1]));
+    b.model = strtab_intern(&st, "second", 6);
+    /* the smaller session wins, whichever came first */
+    order = strcmp(ses[i][0], ses[i][1]) < 0;
+    assert_true(order);
+    assert_true(event_better(&a, &b, &st));
+    assert_int_equal(
+        store_put(s, i % 2 ? &a : &b, 1, &st, NULL, STORE_MERGE, NULL, &e), 0);
+    assert_int_equal(
+        store_put(s, i % 2 ? &b : &a, 1, &st, NULL, STORE_MERGE, NULL, &e), 0);
+    store_rows_init(&r, &out);
+    assert_int_equal(store_since(s, 0, &r, &e), 0);
+    assert_int_equal(r.n, i + 1);
+    assert_string_equal(strtab_get(&out, r.ev[r.n - 1].model), "first");
+    assert_string_equal(strtab_get(&out, r.ev[r.n - 1].session), ses[i][0]);
+    store_rows_release(&r);
+    strtab_release(&out);
+  }
+  store_close(s);
+  strtab_release(&st);
+}
+
+/* Writes far bigger than one round trip's worth (PostgreSQL pipelines
+ * them in chunks): every row and every deletion counted, in one seq. */
+static void test_big_apply(void **state)
+{
+  struct strtab st, out;
+  struct event *ev;
+  struct store *s = storetest_open(state);
+  struct store_rows r;
+  struct err e = ERR_INIT;
+  uint64_t *keys;
+  size_t i, n = 1300, nk = 700, w = 0, d = 0, rows;
+  int64_t seq;
+
+  strtab_init(&st);
+  ev = xcalloc(n, sizeof(*ev));
+  keys = xcalloc(2 * nk, sizeof(*keys));
+  for (i = 0; i < n; i++) {
+    base(&ev[i], &st);
+    ev[i].key[0] = i + 1;
+    ev[i].tok.input = i;
+  }
+  assert_int_equal(
+      storetest_apply(s, ev, n, &st, STORE_REPLACE, NULL, 0, &w, &d, &e), 0);
+  assert_int_equal(w, n);
+  assert_int_equal(d, 0);
+  for (i = 0; i < n; i++)
+    ev[i].tok.output = 1; /* all changed: all written again */
+  for (i = 0; i < nk; i++) {
+    keys[2 * i] = 2 * i + 1; /* every other row, and 50 unknown keys */
+    keys[2 * i + 1] = 88;
+  }
+  assert_int_equal(
+      storetest_apply(s, ev, n, &st, STORE_REPLACE, keys, nk, &w, &d, &e), 0);
+  assert_int_equal(w, n);
+  assert_int_equal(d, n / 2);
+  assert_int_equal(store_count(s, &rows, &seq, &e), 0);
+  assert_int_equal(rows, n - n / 2);
+  assert_int_equal(seq, 2);
+  strtab_init(&out);
+  store_rows_init(&r, &out);
+  assert_int_equal(store_since(s, 1, &r, &e), 0);
+  assert_int_equal(r.n, n - n / 2);
+  assert_int_equal(r.seq, 2);
+  for (i = 0; i < r.n; i++) {
+    assert_int_equal(r.ev[i].key[0] % 2, 0);
+    assert_int_equal(r.ev[i].tok.input, r.ev[i].key[0] - 1);
+    assert_int_equal(r.ev[i].tok.output, 1);
+  }
+  store_rows_release(&r);
+  store_close(s);
+  free(keys);
+  free(ev);
   strtab_release(&out);
   strtab_release(&st);
 }
@@ -144,14 +240,13 @@ static void test_sync_keyless(void **state)
   struct event ev[3];
   struct dedup set;
   struct project_map pm;
-  struct store *s = open_mem();
+  struct store *s = storetest_open(state);
   struct store_view v;
   struct store_sync_stats ss;
   struct err e = ERR_INIT;
   size_t i, rows;
   int64_t seq;
 
-  (void)state;
   strtab_init(&st);
   for (i = 0; i < 3; i++) {
     base(&ev[i], &st);
@@ -200,13 +295,12 @@ static void test_sync_negzero_cost(void **state)
   struct event a;
   struct dedup set;
   struct project_map pm;
-  struct store *s = open_mem();
+  struct store *s = storetest_open(state);
   struct store_view v;
   struct store_sync_stats ss;
   struct err e = ERR_INIT;
   int i;
 
-  (void)state;
   strtab_init(&st);
   base(&a, &st);
   a.flags |= EVENT_HAS_COST;
@@ -303,7 +397,6 @@ static void test_foreign_untouched(void **state)
   sqlite3_close(db);
 }
 
-
 static unsigned long long rnd(unsigned long long *s)
 {
   *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -331,12 +424,11 @@ static void test_sync_fuzz(void **state)
 {
   unsigned long long seed;
 
-  (void)state;
   for (seed = 1; seed <= 300; seed++) {
     unsigned long long rs = seed;
     struct strtab st;
     struct event pool[40];
-    struct store *s = open_mem();
+    struct store *s = storetest_open(state);
     struct store_view v, fresh;
     struct err e = ERR_INIT;
     int round;
@@ -363,7 +455,7 @@ static void test_sync_fuzz(void **state)
       store_view_init(&fresh);
       assert_int_equal(store_view_load(&fresh, s, &e), 0);
       if (v.set.n != set.n || fresh.set.n != set.n)
-      assert_int_equal(v.set.n, set.n);
+        assert_int_equal(v.set.n, set.n);
       assert_int_equal(fresh.set.n, set.n);
       for (i = 0; i < set.n; i++) {
         assert_true(store_view_fp(&v.set.ev[i], &v.set.strs, NULL) ==
@@ -375,7 +467,7 @@ static void test_sync_fuzz(void **state)
       release_set(&set, &pm);
     }
     store_view_release(&v);
-    store_close(s);
+    storetest_close(state, s);
     strtab_release(&st);
   }
 }
@@ -384,12 +476,11 @@ static void test_merge_view_fuzz(void **state)
 {
   unsigned long long seed;
 
-  (void)state;
   for (seed = 1; seed <= 300; seed++) {
     unsigned long long rs = seed;
     struct strtab st;
     struct event pool[60];
-    struct store *s = open_mem();
+    struct store *s = storetest_open(state);
     struct store_view v, fresh;
     struct dedup ref;
     struct project_map pm;
@@ -414,7 +505,7 @@ static void test_merge_view_fuzz(void **state)
       assert_int_equal(store_view_load(&fresh, s, &e), 0);
       make_set(&ref, &pm, pool, done, &st);
       if (v.set.n != fresh.set.n || ref.n != fresh.set.n)
-      assert_int_equal(v.set.n, fresh.set.n);
+        assert_int_equal(v.set.n, fresh.set.n);
       assert_int_equal(ref.n, fresh.set.n);
       for (i = 0; i < ref.n; i++) {
         assert_true(store_view_fp(&v.set.ev[i], &v.set.strs, NULL) ==
@@ -426,25 +517,34 @@ static void test_merge_view_fuzz(void **state)
       release_set(&ref, &pm);
     }
     store_view_release(&v);
-    store_close(s);
+    storetest_close(state, s);
     strtab_release(&st);
   }
 }
 
 int main(void)
 {
-  const struct CMUnitTest tests[] = {
+  /* On each backend: each test opens a new, empty store. */
+  const struct CMUnitTest both[] = {
       cmocka_unit_test(test_sync_fuzz),
       cmocka_unit_test(test_merge_view_fuzz),
       cmocka_unit_test(test_merge_total_over_int64),
       cmocka_unit_test(test_merge_nul_session),
+      cmocka_unit_test(test_merge_byte_order),
+      cmocka_unit_test(test_big_apply),
       cmocka_unit_test(test_sync_keyless),
       cmocka_unit_test(test_sync_negzero_cost),
+  };
+  /* SQLite's files. */
+  const struct CMUnitTest lite[] = {
       cmocka_unit_test_setup_teardown(test_disk_full, tmptree_setup,
                                       tmptree_teardown),
       cmocka_unit_test_setup_teardown(test_foreign_untouched, tmptree_setup,
                                       tmptree_teardown),
   };
+  int failed = cmocka_run_group_tests_name("store edges on sqlite files", lite,
+                                           NULL, NULL);
+  int r = storetest_run("store edges", both, sizeof(both) / sizeof(both[0]));
 
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return failed ? failed : r;
 }
