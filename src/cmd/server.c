@@ -548,8 +548,9 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
   struct err e = ERR_INIT;
   struct buf cert = BUF_INIT, key = BUF_INIT;
   char **origins;
+  pthread_t follower;
   sigset_t sigs;
-  int sig, r;
+  int sig, r, following;
 
   if (!o->cert != !o->key) {
     cmd_error(app, "--tls-cert and --tls-key go together");
@@ -600,8 +601,12 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
           o->cert ? "https" : "http", strchr(o->host, ':') ? "[" : "", o->host,
           strchr(o->host, ':') ? "]" : "", http_server_port(&hs));
   fflush(app->out);
+  following = !pthread_create(&follower, NULL, srv_follow_main, s);
   while (sigwait(&sigs, &sig))
     ;
+  atomic_store(&s->stop, 1);
+  if (following)
+    pthread_join(follower, NULL);
   http_server_stop(&hs);
   http_router_release(&router);
   free_list(origins);

@@ -4,6 +4,7 @@
 #define TOKMETER_CMD_SRV_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "cmd/cmd.h"
@@ -62,10 +63,18 @@ struct srv {
   struct ratelimit rl; /* per token */
   const char *trusted; /* --trusted-proxy: CIDR list, or NULL */
   struct srv_read_route reads[RD_COUNT];
+  atomic_int stop; /* set by the main thread: the follower ends */
 };
 
 /* Now in UTC ms (TOKMETER_NOW pins it). */
 int64_t srv_now(const struct srv *s);
+
+/*
+ * Thread: follows writes made by other servers on the same database
+ * (store_wait(): LISTEN/NOTIFY on PostgreSQL) and brings the view and
+ * the streams up to date; every 10 s it also looks for erased calls.
+ */
+void *srv_follow_main(void *arg);
 
 /* Adds the server's routes to r. */
 int srv_add_routes(struct http_router *r, struct srv *s, struct err *e);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd/apictx.h"
 #include "cmd/srv.h"
@@ -89,6 +90,48 @@ int srv_refresh(struct srv *s, struct err *e)
     buf_release(&t);
   }
   return r;
+}
+
+static int64_t mono_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void *srv_follow_main(void *arg)
+{
+  struct srv *s = arg;
+  int64_t last_full = mono_ms();
+
+  while (!atomic_load(&s->stop)) {
+    struct err e = ERR_INIT;
+    int r = store_wait(s->store, 500, &e), full;
+    size_t rows = 0;
+    int64_t seq = 0;
+
+    if (r < 0) {
+      usleep(500000); /* a dropped connection: try again soon */
+      continue;
+    }
+    full = mono_ms() - last_full >= 10000;
+    if (!r && !full)
+      continue;
+    pthread_mutex_lock(&s->mu);
+    if (full) {
+      last_full = mono_ms();
+      /* Erasures do not move seq: a count that fell means reading all. */
+      if (!store_count(s->store, &rows, &seq, &e) && rows < s->view.ndig)
+        s->view.dirty = 1;
+    } else if (store_seq(s->store, &seq, &e)) {
+      seq = s->view.seq;
+    }
+    if (s->view.dirty || seq != s->view.seq)
+      srv_refresh(s, NULL);
+    pthread_mutex_unlock(&s->mu);
+  }
+  return NULL;
 }
 
 /*

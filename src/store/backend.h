@@ -27,6 +27,8 @@ struct store_backend {
               struct err *e);
   int (*since)(void *db, int64_t after, struct store_rows *rows, struct err *e);
   int (*count)(void *db, size_t *rows, int64_t *seq, struct err *e);
+  /* Waits on a connection of its own, so while other calls run. */
+  int (*wait)(void *db, int timeout_ms, struct err *e);
 };
 
 extern const struct store_backend store_sqlite;

@@ -1,6 +1,7 @@
 /* The store's PostgreSQL backend: libpq, one connection (backend.h). */
 /* SPDX-License-Identifier: MIT */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,7 @@ struct pg {
   int broken; /* results out of step with what was sent: connect again */
   struct params p;
   struct buf tmp;
+  PGconn *listen; /* store_wait()'s own connection: LISTEN tokmeter */
 };
 
 /* libpq prints notices on stderr by default; a library prints nothing. */
@@ -307,6 +309,7 @@ static void pg_close(void *db)
   if (!s)
     return;
   PQfinish(s->conn);
+  PQfinish(s->listen);
   for (i = 0; i < COL_COUNT; i++)
     buf_release(&s->p.text[i]);
   buf_release(&s->tmp);
@@ -537,12 +540,13 @@ static int send_all(struct pg *s, const struct store_batch *b,
         r = send_stmt(s, ST_DELETE, 3);
       }
     }
+    /* NOTIFY is delivered at COMMIT, to every server LISTENing. */
     if (!r && end == total)
-      r = send_sql(s, "COMMIT");
+      r = send_sql(s, "NOTIFY tokmeter") || send_sql(s, "COMMIT");
     if (r)
       return fail(s, e, "write", NULL);
-    r = sync_collect(s, (int)(end - i) + (end == total), i < n ? w : d, NULL,
-                     e);
+    r = sync_collect(s, (int)(end - i) + 2 * (end == total), i < n ? w : d,
+                     NULL, e);
     i = end;
   }
   return r;
@@ -733,6 +737,59 @@ static int pg_exec(void *db, const char *sql, const char *const *params,
   return 0;
 }
 
+/* Drains the notifications that arrived: 1 if there were any. */
+static int drain(PGconn *c)
+{
+  PGnotify *n;
+  int any = 0;
+
+  while ((n = PQnotifies(c)) != NULL) {
+    any = 1;
+    PQfreemem(n);
+  }
+  return any;
+}
+
+static int pg_wait(void *db, int timeout_ms, struct err *e)
+{
+  struct pg *s = db;
+  struct pollfd pfd;
+  PGresult *res;
+
+  if (s->listen && PQstatus(s->listen) != CONNECTION_OK) {
+    PQfinish(s->listen);
+    s->listen = NULL;
+  }
+  if (!s->listen) {
+    s->listen = PQconnectdb(s->target);
+    if (PQstatus(s->listen) != CONNECTION_OK) {
+      PQfinish(s->listen);
+      s->listen = NULL;
+      return err_set(e, ERR_IO, "store '%s': cannot listen", s->name);
+    }
+    PQsetNoticeProcessor(s->listen, quiet, NULL);
+    res = PQexec(s->listen, "LISTEN tokmeter");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+      PQclear(res);
+      return err_set(e, ERR_IO, "store '%s': cannot listen", s->name);
+    }
+    PQclear(res);
+    return 1; /* what was missed while not listening: look */
+  }
+  if (drain(s->listen))
+    return 1;
+  pfd.fd = PQsocket(s->listen);
+  pfd.events = POLLIN;
+  pfd.revents = 0;
+  if (poll(&pfd, 1, timeout_ms) <= 0)
+    return 0;
+  if (!PQconsumeInput(s->listen))
+    return err_set(e, ERR_IO, "store '%s': lost the listening connection",
+                   s->name);
+  return drain(s->listen);
+}
+
 const struct store_backend store_postgres = {
-    "postgres", pg_open, pg_close, pg_apply, pg_exec, pg_since, pg_count,
+    "postgres", pg_open,  pg_close, pg_apply,
+    pg_exec,    pg_since, pg_count, pg_wait,
 };

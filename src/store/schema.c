@@ -169,6 +169,8 @@ const char store_sql_token_used[] =
 const char store_sql_token_count[] = "SELECT count(*) FROM tokens";
 #undef TOKEN_COLS
 
+const char store_sql_seq[] = "SELECT v FROM meta WHERE k = 'seq'";
+
 const char store_sql_count[] =
     "SELECT (SELECT count(*) FROM events), (SELECT v FROM meta WHERE k = "
     "'seq')";

@@ -37,6 +37,7 @@ extern const char store_sql_replace_when[];
 extern const char store_sql_since[];
 extern const char store_sql_delete[];
 extern const char store_sql_count[];
+extern const char store_sql_seq[];
 extern const char store_sql_token_insert[];
 extern const char store_sql_token_by_hash[];
 extern const char store_sql_token_list[];

@@ -34,6 +34,8 @@ struct lite {
   sqlite3_stmt *st[ST_N];
   char *path;
   int version;
+  sqlite3 *watch; /* store_wait()'s own connection, opened on first use */
+  int64_t data_version;
 };
 
 static int db_fail(struct lite *s, struct err *e, const char *what)
@@ -215,6 +217,7 @@ static void lite_close(void *db)
     return;
   for (i = 0; i < ST_N; i++)
     sqlite3_finalize(s->st[i]);
+  sqlite3_close(s->watch);
   sqlite3_close(s->db);
   free(s->path);
   free(s);
@@ -257,8 +260,8 @@ static void bind_u64(sqlite3_stmt *q, int col, uint64_t v)
   sqlite3_bind_int64(q, col + 1, (int64_t)v);
 }
 
-static void bind_event(sqlite3_stmt *q, const struct store_batch *b,
-                       size_t i, char *uuid, int64_t seq)
+static void bind_event(sqlite3_stmt *q, const struct store_batch *b, size_t i,
+                       char *uuid, int64_t seq)
 {
   const struct event *ev = &b->ev[i];
   const struct strtab *st = b->st;
@@ -289,8 +292,7 @@ static void bind_event(sqlite3_stmt *q, const struct store_batch *b,
   sqlite3_bind_text(q, COL_USER + 1, store_batch_user(b), -1, SQLITE_STATIC);
   sqlite3_bind_text(q, COL_MACHINE + 1, store_batch_machine(b, i), -1,
                     SQLITE_STATIC);
-  sqlite3_bind_text(q, COL_TOKEN + 1, store_batch_token(b), -1,
-                    SQLITE_STATIC);
+  sqlite3_bind_text(q, COL_TOKEN + 1, store_batch_token(b), -1, SQLITE_STATIC);
 }
 
 /* The rows of ev[0..n) under one new seq, inside a transaction. */
@@ -484,7 +486,56 @@ static int lite_exec(void *db, const char *sql, const char *const *params,
   return r == SQLITE_DONE ? 0 : db_fail(s, e, "run a statement");
 }
 
+/* PRAGMA data_version of the watch connection: it moves when another
+ * connection (the store's own included) commits. */
+static int data_version(struct lite *s, int64_t *v)
+{
+  sqlite3_stmt *q;
+  int r;
+
+  if (sqlite3_prepare_v2(s->watch, "PRAGMA data_version", -1, &q, NULL) !=
+      SQLITE_OK)
+    return -1;
+  r = sqlite3_step(q) == SQLITE_ROW ? 0 : -1;
+  *v = r ? 0 : sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  return r;
+}
+
+static int lite_wait(void *db, int timeout_ms, struct err *e)
+{
+  struct lite *s = db;
+  int64_t v;
+  int waited;
+
+  if (!strcmp(s->path, ":memory:")) {
+    usleep((useconds_t)timeout_ms * 1000);
+    return 0;
+  }
+  if (!s->watch) {
+    if (sqlite3_open_v2(s->path, &s->watch,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK ||
+        data_version(s, &s->data_version)) {
+      sqlite3_close(s->watch);
+      s->watch = NULL;
+      return err_set(e, ERR_IO, "store '%s': cannot watch it", s->path);
+    }
+    sqlite3_busy_timeout(s->watch, BUSY_MS);
+  }
+  for (waited = 0; waited < timeout_ms; waited += 50) {
+    usleep(50000);
+    if (data_version(s, &v))
+      return err_set(e, ERR_IO, "store '%s': cannot watch it", s->path);
+    if (v != s->data_version) {
+      s->data_version = v;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 const struct store_backend store_sqlite = {
-    "sqlite", lite_open,  lite_close, lite_apply,
-    lite_exec, lite_since, lite_count,
+    "sqlite",  lite_open,  lite_close, lite_apply,
+    lite_exec, lite_since, lite_count, lite_wait,
 };

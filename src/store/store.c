@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/schema.h"
 #include "store/store.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -153,4 +154,21 @@ int store_since(struct store *s, int64_t after, struct store_rows *rows,
 int store_count(struct store *s, size_t *rows, int64_t *seq, struct err *e)
 {
   return s->be->count(s->db, rows, seq, e);
+}
+
+static int seq_row(void *ctx, size_t ncol, const char *const *col)
+{
+  *(int64_t *)ctx = ncol && col[0] ? strtoll(col[0], NULL, 10) : 0;
+  return 1;
+}
+
+int store_seq(struct store *s, int64_t *seq, struct err *e)
+{
+  *seq = 0;
+  return store_exec(s, store_sql_seq, NULL, 0, seq_row, seq, NULL, e);
+}
+
+int store_wait(struct store *s, int timeout_ms, struct err *e)
+{
+  return s->be->wait(s->db, timeout_ms, e);
 }

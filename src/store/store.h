@@ -120,6 +120,19 @@ void store_rows_release(struct store_rows *r);
 int store_since(struct store *s, int64_t after, struct store_rows *rows,
                 struct err *e);
 
+/*
+ * Waits up to timeout_ms for a write to the store by any process (several
+ * servers on one database); returns 1 when there may have been one, 0 on
+ * timeout, or an error. Runs on a connection of its own, so it may be
+ * called while another thread uses s. PostgreSQL: LISTEN/NOTIFY; SQLite:
+ * the file's data version, looked at every 50 ms (":memory:" stores only
+ * time out).
+ */
+int store_wait(struct store *s, int timeout_ms, struct err *e);
+
+/* The last seq given out, cheaply (no count of the rows). */
+int store_seq(struct store *s, int64_t *seq, struct err *e);
+
 /* The number of rows, and the last seq given out (0: none yet). */
 int store_count(struct store *s, size_t *rows, int64_t *seq, struct err *e);
 

@@ -16,7 +16,8 @@ stop() {
     pid=""
   fi
 }
-trap 'stop; rm -rf "$tmp"' EXIT
+# Whatever a failure leaves running (a second server, a stream) goes too.
+trap 'kill $(jobs -p) 2>/dev/null || true; stop; rm -rf "$tmp"' EXIT
 export XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache" TZ=UTC
 # TOKMETER_DB: server_pg.sh runs this on PostgreSQL; else an SQLite file.
 unset TOKMETER_PUBLIC TOKMETER_HOST TOKMETER_PORT
@@ -305,6 +306,38 @@ curl -s -o /dev/null -X POST -H "Authorization: Bearer $bob" \
 expect 200 GET "/api/admin/audit?limit=1" "$admin"
 jq -e '.entries[0].ip == "127.0.0.1"' "$tmp/body" >/dev/null ||
   fail "X-Forwarded-For believed without --trusted-proxy: $(cat "$tmp/body")"
+stop
+
+# --- Two servers on one store: a client of B hears what lands on A
+# (PostgreSQL: LISTEN/NOTIFY; SQLite: the file's data version). ---
+start
+url_a=$url
+"$TOKMETER" server --port 0 >"$tmp/out_b" 2>"$tmp/err_b" &
+pid_b=$!
+for _ in $(seq 300); do
+  url_b=$(grep -o 'https\?://[^ ]*' "$tmp/out_b" | sed 's#/$##' || true)
+  [ -n "$url_b" ] && break
+  sleep 0.1
+done
+[ -n "$url_b" ] || fail "second server: $(cat "$tmp/err_b")"
+curl -s -N "$url_b/api/usage/stream" >"$tmp/sse_b" &
+sse_b=$!
+for _ in $(seq 100); do grep -q '^event: totals' "$tmp/sse_b" && break; sleep 0.1; done
+jq -c -n '{machine: "m3", events: [{messageId: "replica", sessionId: "s",
+  timestamp: "2026-11-20T00:00:00Z", inputTokens: 11, outputTokens: 0}]}' >"$tmp/rep.json"
+url=$url_a
+expect 200 POST /api/ingest/messages "$bob" "$tmp/rep.json"
+want_b=$(curl -s "$url_a/api/usage/totals" | jq .usage.totalTokens)
+for _ in $(seq 200); do
+  [ "$(grep '^data:' "$tmp/sse_b" | tail -1 | sed 's/^data: //' | jq .usage.totalTokens)" = "$want_b" ] && break
+  sleep 0.05
+done
+[ "$(grep '^data:' "$tmp/sse_b" | tail -1 | sed 's/^data: //' | jq .usage.totalTokens)" = "$want_b" ] ||
+  fail "server B's stream did not hear A's ingest: $(tail -2 "$tmp/sse_b")"
+[ "$(curl -s "$url_b/api/usage/totals" | jq .usage.totalTokens)" = "$want_b" ] ||
+  fail "server B's totals differ from A's"
+kill "$sse_b" "$pid_b" 2>/dev/null || true
+wait "$pid_b" 2>/dev/null || true
 stop
 
 # --- TLS: HTTPS with the given certificate; the key without the
