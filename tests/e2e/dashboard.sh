@@ -41,6 +41,13 @@ get() { curl -sf "${url}${1#/}"; }
 cli_total() { "$TOKMETER" daily --json --claude-dir "$cfg" -z UTC | jq .totals.totalTokens; }
 api_total() { get /api/summary | jq .range.usage.totalTokens; }
 store() { get /health | jq -r ".store.$1"; }
+# same_total WHEN: the API's all-time total equals the CLI's (both shown).
+same_total() {
+  local a c
+  a=$(api_total)
+  c=$(cli_total)
+  [ "$a" = "$c" ] || fail "API $a != CLI $c $1"
+}
 # wait_for CMD WANT: polls (the reader thread follows within a second).
 wait_for() {
   for _ in $(seq 50); do
@@ -66,14 +73,14 @@ stop
 start --claude-dir "$cfg" -z UTC
 [ "$(store seq)" = "$seq0" ] || fail "restart rewrote the store: seq $(store seq) != $seq0"
 [ "$(store rows)" = "$rows" ] || fail "rows $(store rows) != $rows after restart"
-[ "$(api_total)" = "$(cli_total)" ] || fail "API != CLI after restart"
+same_total "after restart"
 
 # One new call: one write, one more row, on the page's API within 5 s.
 f="$(ls -d "$cfg"/projects/*/ | head -1)e2e.jsonl"
 printf '%s\n' '{"type":"assistant","sessionId":"e2e","cwd":"/home/u/e2e","timestamp":"2026-11-20T11:00:00.000Z","requestId":"r-e2e","uuid":"0f2c0a6e-5b1d-4c1e-9d1a-1b2c3d4e5f60","message":{"id":"msg_e2e","model":"claude-sonnet-4-5","role":"assistant","usage":{"input_tokens":1000,"output_tokens":234,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}' >>"$f"
 wait_for "store rows" $((rows + 1))
 [ "$(store seq)" = $((seq0 + 1)) ] || fail "one call took $(($(store seq) - seq0)) writes"
-[ "$(api_total)" = "$(cli_total)" ] || fail "API != CLI after an append"
+same_total "after an append"
 get /api/sessions/e2e | jq -e '.session.usage.totalTokens == 1234' >/dev/null ||
   fail "the new session is not served"
 
@@ -134,7 +141,7 @@ for x in "$XDG_CACHE_HOME"/tokmeter/index/*.db; do
   printf 'not a database, not at all, not at all' >"$x"
 done
 start --claude-dir "$cfg" -z UTC
-[ "$(api_total)" = "$(cli_total)" ] || fail "API != CLI on a damaged store"
+same_total "on a damaged store"
 grep -q "keeping the dashboard's store in memory" "$tmp/err" ||
   fail "no warning for a damaged store: $(cat "$tmp/err")"
 grep -q "'$db'" "$tmp/err" || fail "the warning does not name the file"
@@ -148,7 +155,7 @@ stop
 printf '\377\377\377\377\377\377\377\377' |
   dd of="$db" bs=1 seek=$((3 * 4096)) conv=notrunc 2>/dev/null
 start --claude-dir "$cfg" -z UTC
-[ "$(api_total)" = "$(cli_total)" ] || fail "API != CLI on an unreadable store"
+same_total "on an unreadable store"
 grep -q "keeping the dashboard's store in memory" "$tmp/err" ||
   fail "no warning for an unreadable store: $(cat "$tmp/err")"
 stop
