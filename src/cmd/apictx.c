@@ -93,3 +93,35 @@ void apictx_sessions(const struct http_request *req,
   api_sessions(&res->body, c, by, !order || !strcmp(order, "desc"),
                p->has_limit ? (size_t)p->limit : 100, (size_t)offset);
 }
+
+const char *const apictx_read_paths[APICTX_NREADS] = {
+    "/api/summary",  "/api/daily",  "/api/sessions",
+    "/api/projects", "/api/models", "/api/heatmap"};
+
+void apictx_answer(enum apictx_read what, const struct http_request *req,
+                   const struct http_params *p, const struct api_ctx *c,
+                   struct http_response *res)
+{
+  switch (what) {
+  case APICTX_SUMMARY:
+    api_summary(&res->body, c);
+    break;
+  case APICTX_DAILY:
+    api_daily(&res->body, c);
+    break;
+  case APICTX_SESSIONS:
+    apictx_sessions(req, p, c, res);
+    break;
+  case APICTX_PROJECTS:
+    api_projects(&res->body, c);
+    break;
+  case APICTX_MODELS:
+    api_models(&res->body, c);
+    break;
+  case APICTX_HEATMAP:
+    api_heatmap(&res->body, c);
+    break;
+  case APICTX_NREADS:
+    break;
+  }
+}

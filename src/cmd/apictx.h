@@ -10,6 +10,25 @@
 
 #define APICTX_LIMIT_MAX 1000
 
+/* The read endpoints the dashboard and the team server both answer. */
+enum apictx_read {
+  APICTX_SUMMARY,
+  APICTX_DAILY,
+  APICTX_SESSIONS,
+  APICTX_PROJECTS,
+  APICTX_MODELS,
+  APICTX_HEATMAP,
+  APICTX_NREADS
+};
+
+/* Their paths ("/api/summary", ...), by enum apictx_read. */
+extern const char *const apictx_read_paths[APICTX_NREADS];
+
+/* Answers one of them from c (after apictx_parse()). */
+void apictx_answer(enum apictx_read what, const struct http_request *req,
+                   const struct http_params *p, const struct api_ctx *c,
+                   struct http_response *res);
+
 /*
  * Parses req's common parameters into p (initialised here; the caller
  * releases it) and applies them to c, whose set, pm, pricer and zone are

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "cmd/apictx.h"
 #include "cmd/cmd.h"
 #include "cmd/load.h"
 #include "http/router.h"
@@ -20,14 +21,15 @@
 
 struct dash;
 
+/* The shared reads first, numbered as apictx.h numbers them. */
 enum dash_endpoint {
-  DASH_EP_SUMMARY,
-  DASH_EP_DAILY,
-  DASH_EP_SESSIONS,
-  DASH_EP_PROJECTS,
-  DASH_EP_MODELS,
-  DASH_EP_HEATMAP,
-  DASH_EP_ACTIVITY,
+  DASH_EP_SUMMARY = APICTX_SUMMARY,
+  DASH_EP_DAILY = APICTX_DAILY,
+  DASH_EP_SESSIONS = APICTX_SESSIONS,
+  DASH_EP_PROJECTS = APICTX_PROJECTS,
+  DASH_EP_MODELS = APICTX_MODELS,
+  DASH_EP_HEATMAP = APICTX_HEATMAP,
+  DASH_EP_ACTIVITY = APICTX_NREADS,
   DASH_EP_PROMPTS,
   DASH_EP_COUNT
 };
@@ -60,7 +62,7 @@ struct dash {
   pthread_mutex_t rc_lock;
   struct rcache rc;
   int demo;
-  int pinned; /* TOKMETER_NOW stops the clock (tests) */
+  int pinned;      /* TOKMETER_NOW stops the clock (tests) */
   atomic_int stop; /* set by the main thread; the others end */
   struct dash_route routes[DASH_EP_COUNT];
 };

@@ -175,34 +175,12 @@ static void api_route(void *arg, const struct http_request *req,
 
   pthread_rwlock_rdlock(&d->lock);
   if (!ctx_of(d, req, &p, &c, res)) {
-    switch (rc->ep) {
-    case DASH_EP_SUMMARY:
-      api_summary(&res->body, &c);
-      break;
-    case DASH_EP_DAILY:
-      api_daily(&res->body, &c);
-      break;
-    case DASH_EP_SESSIONS:
-      apictx_sessions(req, &p, &c, res);
-      break;
-    case DASH_EP_PROJECTS:
-      api_projects(&res->body, &c);
-      break;
-    case DASH_EP_MODELS:
-      api_models(&res->body, &c);
-      break;
-    case DASH_EP_HEATMAP:
-      api_heatmap(&res->body, &c);
-      break;
-    case DASH_EP_ACTIVITY:
+    if (rc->ep == DASH_EP_ACTIVITY)
       activity(d, &c, res);
-      break;
-    case DASH_EP_PROMPTS:
+    else if (rc->ep == DASH_EP_PROMPTS)
       prompts(d, &p, &c, res);
-      break;
-    case DASH_EP_COUNT:
-      break;
-    }
+    else
+      apictx_answer((enum apictx_read)rc->ep, req, &p, &c, res);
   }
   pthread_rwlock_unlock(&d->lock);
   http_params_release(&p);

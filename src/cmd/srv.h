@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "cmd/apictx.h"
 #include "cmd/cmd.h"
 #include "core/aggregate.h"
 #include "core/pricing.h"
@@ -27,20 +28,10 @@ enum srv_public {
 
 struct srv;
 
-/* The dashboard's read endpoints the server serves, and their routes. */
-enum srv_read {
-  RD_SUMMARY,
-  RD_DAILY,
-  RD_SESSIONS,
-  RD_PROJECTS,
-  RD_MODELS,
-  RD_HEATMAP,
-  RD_COUNT
-};
-
+/* The dashboard's read endpoints (apictx.h) as the server's routes. */
 struct srv_read_route {
   struct srv *s;
-  enum srv_read what;
+  enum apictx_read what;
 };
 
 /*
@@ -62,7 +53,7 @@ struct srv {
   struct sse hub;      /* GET /api/usage/stream: `totals` events */
   struct ratelimit rl; /* per token */
   const char *trusted; /* --trusted-proxy: CIDR list, or NULL */
-  struct srv_read_route reads[RD_COUNT];
+  struct srv_read_route reads[APICTX_NREADS];
   atomic_int stop; /* set by the main thread: the follower ends */
 };
 

@@ -681,30 +681,8 @@ static void read_route(void *arg, const struct http_request *req,
     return;
   pthread_mutex_lock(&s->mu);
   ctx_base(s, &c);
-  if (!apictx_parse(req, &p, &c, res)) {
-    switch (rr->what) {
-    case RD_SUMMARY:
-      api_summary(&res->body, &c);
-      break;
-    case RD_DAILY:
-      api_daily(&res->body, &c);
-      break;
-    case RD_SESSIONS:
-      apictx_sessions(req, &p, &c, res);
-      break;
-    case RD_PROJECTS:
-      api_projects(&res->body, &c);
-      break;
-    case RD_MODELS:
-      api_models(&res->body, &c);
-      break;
-    case RD_HEATMAP:
-      api_heatmap(&res->body, &c);
-      break;
-    case RD_COUNT:
-      break;
-    }
-  }
+  if (!apictx_parse(req, &p, &c, res))
+    apictx_answer(rr->what, req, &p, &c, res);
   pthread_mutex_unlock(&s->mu);
   http_params_release(&p);
 }
@@ -732,19 +710,13 @@ static void session_route(void *arg, const struct http_request *req,
 
 int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
 {
-  static const struct {
-    const char *path;
-    enum srv_read what;
-  } reads[RD_COUNT] = {
-      {"/api/summary", RD_SUMMARY},   {"/api/daily", RD_DAILY},
-      {"/api/sessions", RD_SESSIONS}, {"/api/projects", RD_PROJECTS},
-      {"/api/models", RD_MODELS},     {"/api/heatmap", RD_HEATMAP}};
   size_t i;
 
-  for (i = 0; i < RD_COUNT; i++) {
+  for (i = 0; i < APICTX_NREADS; i++) {
     s->reads[i].s = s;
-    s->reads[i].what = reads[i].what;
-    if (http_router_add(r, "GET", reads[i].path, read_route, &s->reads[i], e))
+    s->reads[i].what = (enum apictx_read)i;
+    if (http_router_add(r, "GET", apictx_read_paths[i], read_route,
+                        &s->reads[i], e))
       return -1;
   }
   if (http_router_add(r, "GET", "/api/sessions/{id}", session_route, s, e))

@@ -27,6 +27,9 @@ cfg="$tmp/claude"
 
 # start [ARGS...]: runs the dashboard on a free port, sets $url.
 start() {
+  # Emptied here, not by the child's redirection, which may come after
+  # the loop below has read the last dashboard's URL.
+  : >"$tmp/out"
   "$TOKMETER" dashboard --no-open --port 0 "$@" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
   for _ in $(seq 100); do
@@ -117,6 +120,7 @@ mkdir -p "$tmp/bin"
 printf '#!/bin/sh\necho "$@" >>"%s/opened"\n' "$tmp" >"$tmp/bin/xdg-open"
 chmod +x "$tmp/bin/xdg-open"
 opened() {
+  : >"$tmp/out"
   PATH="$tmp/bin:$PATH" DISPLAY="$1" "$TOKMETER" dashboard --port 0 $2 \
     --claude-dir "$cfg" >"$tmp/out" 2>"$tmp/err" &
   pid=$!

@@ -24,6 +24,9 @@ unset TOKMETER_PUBLIC TOKMETER_HOST TOKMETER_PORT
 fail() { echo "FAIL: $*"; exit 1; }
 
 start() {
+  # Emptied here, not by the child's redirection, which may come after
+  # the loop below has read the last server's URL.
+  : >"$tmp/out"
   "$TOKMETER" server --port 0 "$@" >"$tmp/out" 2>"$tmp/err" &
   pid=$!
   for _ in $(seq 300); do
