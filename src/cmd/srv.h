@@ -55,6 +55,11 @@ struct srv {
   const char *trusted; /* --trusted-proxy: CIDR list, or NULL */
   struct srv_read_route reads[APICTX_NREADS];
   atomic_int stop; /* set by the main thread: the follower ends */
+  /* The team totals, summed once per change of the view (srv_refresh):
+   * GET /api/usage/totals only formats them. */
+  struct tokens sum;
+  double cost;
+  uint64_t unpriced;
 };
 
 /* Now in UTC ms (TOKMETER_NOW pins it). */

@@ -31,32 +31,37 @@ int64_t srv_now(const struct srv *s)
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The team totals (GET /api/usage/totals, the `totals` event); under
- * s->mu. */
-static void totals_json(struct srv *s, struct buf *out)
+/* Sums the view into s->sum, s->cost and s->unpriced; under s->mu. */
+static void sum_totals(struct srv *s)
 {
-  struct tokens sum;
-  uint64_t unpriced = 0;
-  double cost = 0;
-  struct jsonw w;
-  char iso[32];
   size_t i;
 
-  memset(&sum, 0, sizeof(sum));
+  memset(&s->sum, 0, sizeof(s->sum));
+  s->cost = 0;
+  s->unpriced = 0;
+  for (i = 0; i < s->view.set.n; i++) {
+    const struct event *ev = &s->view.set.ev[i];
+    int priced;
+
+    tokens_add(&s->sum, &ev->tok);
+    s->cost += pricer_cost(&s->pricer, ev, &priced);
+    if (!priced)
+      s->unpriced += tokens_total(&ev->tok);
+  }
+}
+
+/* The team totals (GET /api/usage/totals, the `totals` event), from the
+ * sums srv_refresh() keeps; under s->mu. */
+static void totals_json(struct srv *s, struct buf *out)
+{
+  struct jsonw w;
+  char iso[32];
+
   jsonw_init(&w, out, 0);
   jsonw_obj_begin(&w);
   jsonw_key(&w, "generatedAt");
   civil_fmt_iso_ms(srv_now(s), iso);
   jsonw_strz(&w, iso);
-  for (i = 0; i < s->view.set.n; i++) {
-    const struct event *ev = &s->view.set.ev[i];
-    int priced;
-
-    tokens_add(&sum, &ev->tok);
-    cost += pricer_cost(&s->pricer, ev, &priced);
-    if (!priced)
-      unpriced += tokens_total(&ev->tok);
-  }
   jsonw_key(&w, "dataAsOf");
   if (s->view.set.n) {
     civil_fmt_iso_ms(s->view.set.ev[s->view.set.n - 1].ts_ms, iso);
@@ -64,7 +69,7 @@ static void totals_json(struct srv *s, struct buf *out)
   } else {
     jsonw_null(&w);
   }
-  api_usage_json(&w, "usage", s->view.set.n, &sum, cost, unpriced);
+  api_usage_json(&w, "usage", s->view.set.n, &s->sum, s->cost, s->unpriced);
   jsonw_key(&w, "seq");
   jsonw_int(&w, s->view.seq);
   jsonw_obj_end(&w);
@@ -82,6 +87,7 @@ int srv_refresh(struct srv *s, struct err *e)
   pricer_release(&s->pricer);
   pricer_init(&s->pricer, COST_AUTO, &s->prices, &s->view.set.strs);
   pricer_warm(&s->pricer, s->view.set.ev, s->view.set.n);
+  sum_totals(s);
   if (!r && (dirty || s->view.seq != seq)) {
     struct buf t = BUF_INIT;
 
