@@ -3,7 +3,8 @@
 # Idempotent: prints nothing but a one-line summary when all are present.
 #   scripts/install-deps.sh          build + test packages
 #   scripts/install-deps.sh --fuzz   also clang and its libFuzzer runtime
-#   scripts/install-deps.sh --bench  also node/npm and GNU time (benchmarks)
+#   scripts/install-deps.sh --bench  also node/npm, GNU time and wrk
+#                                    (benchmarks)
 #   scripts/install-deps.sh --browser  also chromium and node/npm (the
 #                                    browser tests, tests/browser/run.sh)
 set -eu
@@ -26,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;
   --bench)
-    pkgs="$pkgs time"
+    pkgs="$pkgs time wrk" # wrk: bench/server.sh loads the team server
     # Node.js may come from elsewhere with npm bundled: commands decide.
     command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
     command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
