@@ -19,10 +19,11 @@ set -eu
 # jq (end-to-end tests read JSON answers); openssl (the team server's TLS
 # test makes a certificate);
 # libjs-chart.js (Chart.js, embedded into the binary for the dashboard);
-# postgresql (the store's tests start a real server: initdb, pg_ctl).
+# postgresql (the store's tests start a real server: initdb, pg_ctl);
+# prometheus (its promtool checks the team server's /metrics).
 pkgs="gcc libc6-dev make cmake pkg-config libjansson-dev libmicrohttpd-dev
   libsqlite3-dev libssl-dev libpq-dev libcmocka-dev tzdata git tmux jq
-  openssl libjs-chart.js postgresql"
+  openssl libjs-chart.js postgresql prometheus"
 for arg in "$@"; do
   case "$arg" in
   --fuzz) pkgs="$pkgs clang libclang-rt-14-dev" ;;

@@ -15,6 +15,7 @@
 #include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/sse.h"
+#include "report/metrics.h"
 #include "store/store.h"
 #include "store/tokens.h"
 #include "store/view.h"
@@ -60,6 +61,7 @@ struct srv {
   struct tokens sum;
   double cost;
   uint64_t unpriced;
+  struct metrics_local counted; /* this process's ingest counters */
 };
 
 /* Now in UTC ms (TOKMETER_NOW pins it). */

@@ -380,6 +380,12 @@ static void ingest(void *arg, const struct http_request *req,
     http_response_error(res, 500, "internal", NULL, "%s", e.msg);
   else
     ingest_answer(&res->body, written, b.n - written, &b);
+  pthread_mutex_lock(&s->mu);
+  s->counted.ingest_requests++;
+  s->counted.accepted += r ? 0 : written;
+  s->counted.duplicates += r ? 0 : b.n - written;
+  s->counted.rejected += b.nrejected;
+  pthread_mutex_unlock(&s->mu);
   audit(s, req, res, &t, r ? 0 : written, r ? 0 : b.n - written, b.nrejected);
   ingest_batch_release(&b);
 }
@@ -714,6 +720,22 @@ static void session_route(void *arg, const struct http_request *req,
   http_params_release(&p);
 }
 
+/* GET /metrics: Prometheus text format, from the store's calls; read
+ * scope (it names users and machines) unless --public all. */
+static void metrics(void *arg, const struct http_request *req,
+                    struct http_response *res)
+{
+  struct srv *s = arg;
+
+  if (may_read(s, req, SRV_PUBLIC_ALL, res))
+    return;
+  res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+  pthread_mutex_lock(&s->mu);
+  metrics_write(&res->body, &s->view.set, &s->pricer, &s->counted,
+                TOKMETER_VERSION);
+  pthread_mutex_unlock(&s->mu);
+}
+
 int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
 {
   size_t i;
@@ -725,7 +747,8 @@ int srv_add_routes(struct http_router *r, struct srv *s, struct err *e)
                         &s->reads[i], e))
       return -1;
   }
-  if (http_router_add(r, "GET", "/api/sessions/{id}", session_route, s, e))
+  if (http_router_add(r, "GET", "/api/sessions/{id}", session_route, s, e) ||
+      http_router_add(r, "GET", "/metrics", metrics, s, e))
     return -1;
   if (http_router_add(r, "GET", "/health", health, s, e) ||
       http_router_add(r, "GET", "/api/identity", identity, s, e) ||

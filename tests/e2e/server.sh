@@ -161,6 +161,19 @@ expect 200 GET /api/projects "$reader"
 jq -e '.projects[0].project == "p"' "$tmp/body" >/dev/null || fail "projects: $(cat "$tmp/body")"
 expect 404 GET /api/prompts "$reader"
 
+# --- /metrics: Prometheus text, names escaped, sums equal the API's. ---
+expect 401 GET /metrics
+expect 200 GET /metrics "$reader"
+if command -v promtool >/dev/null 2>&1; then
+  promtool check metrics <"$tmp/body" >"$tmp/promtool" 2>&1 ||
+    fail "promtool: $(cat "$tmp/promtool")"
+fi
+got=$(awk '/^tokmeter_tokens_total\{user="bob",/ {s += $NF} END {print s}' "$tmp/body")
+[ "$got" = "$want" ] || fail "bob's tokens in /metrics: $got, expected $want"
+grep -q '^tokmeter_build_info{version="' "$tmp/body" || fail "no build info"
+grep -q '^tokmeter_ingest_events_total{result="accepted"} [1-9]' "$tmp/body" ||
+  fail "no ingest counter"
+
 # --- The totals stream: at once on connect, then on every change; a
 # reconnect that has seen the latest totals gets none again. ---
 seq=$(curl -s "$url/api/usage/totals" | jq .seq)
