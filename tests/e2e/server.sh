@@ -171,6 +171,23 @@ fi
 got=$(awk '/^tokmeter_tokens_total\{user="bob",/ {s += $NF} END {print s}' "$tmp/body")
 [ "$got" = "$want" ] || fail "bob's tokens in /metrics: $got, expected $want"
 grep -q '^tokmeter_build_info{version="' "$tmp/body" || fail "no build info"
+# The Grafana dashboard asks only for metrics the server has, in PromQL
+# that promtool accepts (its variables filled in).
+dash="${TOKMETER_SRC:-$(dirname "$0")/../..}/contrib/grafana/tokmeter.json"
+for m in $(jq -r '.panels[].targets[].expr' "$dash" | grep -o 'tokmeter_[a-z_]*' | sort -u); do
+  grep -q "^$m" "$tmp/body" || fail "the Grafana dashboard uses $m, which /metrics lacks"
+done
+if command -v promtool >/dev/null 2>&1; then
+  {
+    echo "groups:"
+    echo "- name: dashboard"
+    echo "  rules:"
+    jq -r '.panels[].targets[].expr' "$dash" | sed 's/\$__range/1h/g; s/\$user/.*/g; s/\$machine/.*/g' |
+      awk '{gsub(/\x27/, "\x27\x27"); printf "  - record: panel_%d\n    expr: \x27%s\x27\n", NR, $0}'
+  } >"$tmp/rules.yml"
+  promtool check rules "$tmp/rules.yml" >"$tmp/promtool" 2>&1 ||
+    fail "the Grafana dashboard's queries: $(cat "$tmp/promtool")"
+fi
 grep -q '^tokmeter_ingest_events_total{result="accepted"} [1-9]' "$tmp/body" ||
   fail "no ingest counter"
 
