@@ -101,6 +101,8 @@ static struct series *sum(const struct dedup *set, struct pricer *pricer,
       s->machine = ev->machine;
       s->model = m;
     }
+    if (!v || !id || id > *n) /* interning gives ids 1, 2, ... in order */
+      continue;
     s = &v[id - 1];
     s->tok[K_INPUT] += ev->tok.input;
     s->tok[K_OUTPUT] += ev->tok.output;
