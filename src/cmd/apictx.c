@@ -16,6 +16,20 @@ static uint32_t id_or_none(const struct strtab *st, const char *s)
   return id ? id : UINT32_MAX;
 }
 
+void apictx_init(struct api_ctx *c, struct store_view *view,
+                 struct pricer *pricer, const struct tz *tz, int64_t now_ms)
+{
+  memset(c, 0, sizeof(*c));
+  c->set = &view->set;
+  c->pm = &view->pm;
+  c->pricer = pricer;
+  c->tz = tz;
+  c->tz_name = tz->name;
+  c->since_day = INT64_MIN;
+  c->until_day = INT64_MAX;
+  c->now_ms = now_ms;
+}
+
 int apictx_parse(const struct http_request *req, struct http_params *p,
                  struct api_ctx *c, struct http_response *res)
 {

@@ -7,6 +7,7 @@
 #include "http/params.h"
 #include "http/router.h"
 #include "report/api.h"
+#include "store/view.h"
 
 #define APICTX_LIMIT_MAX 1000
 
@@ -28,6 +29,11 @@ extern const char *const apictx_read_paths[APICTX_NREADS];
 void apictx_answer(enum apictx_read what, const struct http_request *req,
                    const struct http_params *p, const struct api_ctx *c,
                    struct http_response *res);
+
+/* An api_ctx over a store's view, priced by pricer, days in tz, with no
+ * parameters yet (all days, projects, models, users, machines). */
+void apictx_init(struct api_ctx *c, struct store_view *view,
+                 struct pricer *pricer, const struct tz *tz, int64_t now_ms);
 
 /*
  * Parses req's common parameters into p (initialised here; the caller

@@ -4,6 +4,7 @@
 #define TOKMETER_CMD_CMD_H
 
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 /*
@@ -48,6 +49,22 @@ int cmd_server(int argc, char **argv, struct app *app);
  * closed pipe is an error without a message.
  */
 int cmd_write_out(struct app *app, const char *data, size_t len);
+
+/* Now in UTC ms: the real clock, or app->now_ms when pinned (the
+ * servers' TOKMETER_NOW, for tests). */
+int64_t cmd_now_ms(const struct app *app, int pinned);
+
+/*
+ * For a server: blocks SIGINT, SIGTERM and SIGHUP in the calling thread
+ * (call it before starting any thread: they inherit the mask) and fills
+ * sigs for cmd_signals_wait().
+ */
+void cmd_signals_block(sigset_t *sigs);
+/* Waits until one of them arrives. */
+void cmd_signals_wait(const sigset_t *sigs);
+
+/* A monotonic clock in ms, for waits and periods. */
+int64_t cmd_mono_ms(void);
 
 /* Removes path and everything under it (no symlink followed); -1 with
  * errno set on failure. */

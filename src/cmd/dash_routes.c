@@ -31,12 +31,7 @@
 /* Now: the real clock, unless TOKMETER_NOW pinned it (tests). */
 static int64_t dash_now(const struct dash *d)
 {
-  struct timespec ts;
-
-  if (d->pinned)
-    return d->app->now_ms;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return cmd_now_ms(d->app, d->pinned);
 }
 
 /* An api_ctx over the current data, with no parameters. */
@@ -44,15 +39,7 @@ static void ctx_base(struct dash *d, struct api_ctx *c)
 {
   struct loaded *l = d->l;
 
-  memset(c, 0, sizeof(*c));
-  c->set = &d->view.set;
-  c->pm = &d->view.pm;
-  c->pricer = &d->pricer;
-  c->tz = &l->tz;
-  c->tz_name = l->tz.name;
-  c->since_day = INT64_MIN;
-  c->until_day = INT64_MAX;
-  c->now_ms = dash_now(d);
+  apictx_init(c, &d->view, &d->pricer, &l->tz, dash_now(d));
   c->deleted_files = l->cached ? l->index.files_gone : 0;
   c->deleted_calls = l->cached ? l->index.events_gone : 0;
 }

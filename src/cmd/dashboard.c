@@ -192,26 +192,18 @@ static void reload(struct dash *d)
     cmd_warning(d->app, "%s", e.msg);
 }
 
-static int64_t mono_ms(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Follows the transcripts: inotify, and a full read every RESCAN_MS. */
 static void *reader_main(void *arg)
 {
   struct dash *d = arg;
   struct watch w;
-  int64_t next = mono_ms() + RESCAN_MS;
+  int64_t next = cmd_mono_ms() + RESCAN_MS;
 
   watch_open(&w, (const char *const *)d->l->disc.roots, d->l->disc.nroots,
              NULL);
   while (!atomic_load(&d->stop)) {
     struct pollfd pfd = {watch_fd(&w), POLLIN, 0};
-    int64_t wait = next - mono_ms();
+    int64_t wait = next - cmd_mono_ms();
     int changed = 0;
 
     if (wait > 1000)
@@ -222,9 +214,9 @@ static void *reader_main(void *arg)
       usleep(SETTLE_MS * 1000);
       changed = watch_drain(&w) != 0;
     }
-    if (changed || mono_ms() >= next) {
+    if (changed || cmd_mono_ms() >= next) {
       reload(d);
-      next = mono_ms() + RESCAN_MS;
+      next = cmd_mono_ms() + RESCAN_MS;
     }
   }
   watch_release(&w);
@@ -372,7 +364,7 @@ static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
   struct err e = ERR_INIT;
   pthread_t reader, warm;
   sigset_t sigs;
-  int sig, ipv6, warming;
+  int ipv6, warming;
   char url[300];
 
   http_router_init(&router);
@@ -383,11 +375,7 @@ static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
   }
   /* Blocked before any thread starts: all of them inherit it, and the
    * signals wait for sigwait() below. */
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  cmd_signals_block(&sigs);
   memset(&srv, 0, sizeof(srv));
   memset(&cfg, 0, sizeof(cfg));
   cfg.host = o->host ? o->host : "127.0.0.1";
@@ -416,8 +404,7 @@ static int serve(struct dash *d, const struct dash_opts *o, struct app *app)
     return EXIT_ERROR;
   }
   warming = !pthread_create(&warm, NULL, dash_warm_main, d);
-  while (sigwait(&sigs, &sig))
-    ;
+  cmd_signals_wait(&sigs);
   atomic_store(&d->stop, 1);
   if (warming)
     pthread_join(warm, NULL);

@@ -550,7 +550,7 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
   char **origins;
   pthread_t follower;
   sigset_t sigs;
-  int sig, r, following;
+  int r, following;
 
   if (!o->cert != !o->key) {
     cmd_error(app, "--tls-cert and --tls-key go together");
@@ -571,11 +571,7 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
     forget(&cert, &key);
     return EXIT_ERROR;
   }
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  cmd_signals_block(&sigs);
   memset(&hs, 0, sizeof(hs));
   memset(&cfg, 0, sizeof(cfg));
   cfg.host = o->host;
@@ -602,8 +598,7 @@ static int serve(struct srv *s, const struct srv_opts *o, struct app *app)
           strchr(o->host, ':') ? "]" : "", http_server_port(&hs));
   fflush(app->out);
   following = !pthread_create(&follower, NULL, srv_follow_main, s);
-  while (sigwait(&sigs, &sig))
-    ;
+  cmd_signals_wait(&sigs);
   atomic_store(&s->stop, 1);
   if (following)
     pthread_join(follower, NULL);

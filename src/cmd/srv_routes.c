@@ -23,12 +23,7 @@
 
 int64_t srv_now(const struct srv *s)
 {
-  struct timespec ts;
-
-  if (s->pinned)
-    return s->app->now_ms;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return cmd_now_ms(s->app, s->pinned);
 }
 
 /* Sums the view into s->sum, s->cost and s->unpriced; under s->mu. */
@@ -98,18 +93,10 @@ int srv_refresh(struct srv *s, struct err *e)
   return r;
 }
 
-static int64_t mono_ms(void)
-{
-  struct timespec ts;
-
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void *srv_follow_main(void *arg)
 {
   struct srv *s = arg;
-  int64_t last_full = mono_ms();
+  int64_t last_full = cmd_mono_ms();
 
   while (!atomic_load(&s->stop)) {
     struct err e = ERR_INIT;
@@ -121,12 +108,12 @@ void *srv_follow_main(void *arg)
       usleep(500000); /* a dropped connection: try again soon */
       continue;
     }
-    full = mono_ms() - last_full >= 10000;
+    full = cmd_mono_ms() - last_full >= 10000;
     if (!r && !full)
       continue;
     pthread_mutex_lock(&s->mu);
     if (full) {
-      last_full = mono_ms();
+      last_full = cmd_mono_ms();
       /* Erasures do not move seq: a count that fell means reading all. */
       if (!store_count(s->store, &rows, &seq, &e) && rows < s->view.ndig)
         s->view.dirty = 1;
@@ -670,15 +657,7 @@ static void data_delete(void *arg, const struct http_request *req,
 /* An api_ctx over the view, with no parameters; under s->mu. */
 static void ctx_base(struct srv *s, struct api_ctx *c)
 {
-  memset(c, 0, sizeof(*c));
-  c->set = &s->view.set;
-  c->pm = &s->view.pm;
-  c->pricer = &s->pricer;
-  c->tz = &s->tz;
-  c->tz_name = s->tz.name;
-  c->since_day = INT64_MIN;
-  c->until_day = INT64_MAX;
-  c->now_ms = srv_now(s);
+  apictx_init(c, &s->view, &s->pricer, &s->tz, srv_now(s));
 }
 
 static void read_route(void *arg, const struct http_request *req,

@@ -1,10 +1,13 @@
 /* Messages shared by the subcommands. */
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/cmd.h"
 #include "util/banned.h"
@@ -58,4 +61,39 @@ static int remove_one(const char *path, const struct stat *sb, int flag,
 int cmd_remove_tree(const char *path)
 {
   return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int64_t cmd_now_ms(const struct app *app, int pinned)
+{
+  struct timespec ts;
+
+  if (pinned)
+    return app->now_ms;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t cmd_mono_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void cmd_signals_block(sigset_t *sigs)
+{
+  sigemptyset(sigs);
+  sigaddset(sigs, SIGINT);
+  sigaddset(sigs, SIGTERM);
+  sigaddset(sigs, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, sigs, NULL);
+}
+
+void cmd_signals_wait(const sigset_t *sigs)
+{
+  int sig;
+
+  while (sigwait(sigs, &sig))
+    ;
 }
