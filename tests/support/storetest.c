@@ -167,3 +167,33 @@ int storetest_apply(struct store *s, const struct event *ev, size_t n,
   b.st = st;
   return store_apply(s, &b, mode, keys, nkeys, written, removed, e);
 }
+
+void storetest_set(struct dedup *d, struct project_map *pm,
+                   const struct event *ev, size_t n, const struct strtab *st,
+                   const char *project)
+{
+  uint32_t *map = xcalloc(st->n + 1, sizeof(*map));
+  size_t i;
+
+  dedup_init(d);
+  for (i = 0; i < n; i++) {
+    struct event x = ev[i];
+
+    event_remap(&x, map, st, &d->strs);
+    dedup_add(d, &x);
+  }
+  free(map);
+  dedup_finish(d);
+  memset(pm, 0, sizeof(*pm));
+  strtab_init(&pm->names);
+  for (i = 0; project && i < d->n; i++)
+    if (d->ev[i].cwd)
+      project_map_set(pm, d->ev[i].cwd, project, strlen(project));
+}
+
+void storetest_set_release(struct dedup *d, struct project_map *pm)
+{
+  dedup_release(d);
+  strtab_release(&pm->names);
+  free(pm->by_id);
+}

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "core/aggregate.h"
+#include "core/dedup.h"
 #include "pgtest.h"
 #include "store/store.h"
 
@@ -38,6 +40,16 @@ int storetest_apply(struct store *s, const struct event *ev, size_t n,
                     const struct strtab *st, enum store_put_mode mode,
                     const uint64_t *keys, size_t nkeys, size_t *written,
                     size_t *removed, struct err *e);
+
+/*
+ * A finished set (initialised here) of copies ev[0..n) (strings in st),
+ * as an index would give it, and pm naming every call with a cwd after
+ * project (none when NULL). Free both with storetest_set_release().
+ */
+void storetest_set(struct dedup *d, struct project_map *pm,
+                   const struct event *ev, size_t n, const struct strtab *st,
+                   const char *project);
+void storetest_set_release(struct dedup *d, struct project_map *pm);
 
 /* 1 when the test runs on PostgreSQL. */
 int storetest_is_pg(void **state);

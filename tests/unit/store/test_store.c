@@ -328,35 +328,6 @@ static void test_migration_dialects(void **state)
   buf_release(&pg);
 }
 
-/* A finished set with its project map, from copies. */
-static void make_set(struct dedup *d, struct project_map *pm,
-                     const struct event *ev, size_t n, const struct strtab *st)
-{
-  size_t i;
-
-  dedup_init(d);
-  for (i = 0; i < n; i++) {
-    struct event x = ev[i];
-    uint32_t map[64] = {0};
-
-    event_remap(&x, map, st, &d->strs);
-    dedup_add(d, &x);
-  }
-  dedup_finish(d);
-  memset(pm, 0, sizeof(*pm));
-  strtab_init(&pm->names);
-  for (i = 0; i < d->n; i++)
-    if (d->ev[i].cwd)
-      project_map_set(pm, d->ev[i].cwd, "proj", 4);
-}
-
-static void release_set(struct dedup *d, struct project_map *pm)
-{
-  dedup_release(d);
-  strtab_release(&pm->names);
-  free(pm->by_id);
-}
-
 /* store_sync() makes the store (and the view) equal to the set, writing
  * only what changed, and says when readers must start over. */
 static void test_sync(void **state)
@@ -379,7 +350,7 @@ static void test_sync(void **state)
   store_view_init(&v);
   assert_int_equal(store_view_load(&v, s, &e), 0);
 
-  make_set(&set, &pm, ev, 120, &st);
+  storetest_set(&set, &pm, ev, 120, &st, "proj");
   assert_int_equal(store_sync(s, &v, &set, &pm, &ss, &e), 0);
   assert_int_equal(ss.added, set.n);
   assert_false(ss.reload);
@@ -393,18 +364,18 @@ static void test_sync(void **state)
   assert_int_equal(ss.added + ss.better + ss.worse + ss.removed, 0);
   assert_int_equal(store_count(s, &rows, &seq1, &e), 0);
   assert_int_equal(seq0, seq1);
-  release_set(&set, &pm);
+  storetest_set_release(&set, &pm);
 
   /* Grown: every copy so far plus more, as an index gives it. */
-  make_set(&set, &pm, ev, 200, &st);
+  storetest_set(&set, &pm, ev, 200, &st, "proj");
   assert_int_equal(store_sync(s, &v, &set, &pm, &ss, &e), 0);
   assert_true(ss.added > 0);
   assert_int_equal(store_sync_view(s, &v, &ss, &e), 0);
   assert_sets_equal(&v.set, &set);
-  release_set(&set, &pm);
+  storetest_set_release(&set, &pm);
 
   /* Shrunk (a transcript rewritten): rows go, readers start over. */
-  make_set(&set, &pm, ev, 50, &st);
+  storetest_set(&set, &pm, ev, 50, &st, "proj");
   assert_int_equal(store_sync(s, &v, &set, &pm, &ss, &e), 0);
   assert_true(ss.removed > 0);
   assert_true(ss.reload);
@@ -412,7 +383,7 @@ static void test_sync(void **state)
   assert_sets_equal(&v.set, &set);
   assert_int_equal(store_count(s, &rows, &seq1, &e), 0);
   assert_int_equal(rows, set.n);
-  release_set(&set, &pm);
+  storetest_set_release(&set, &pm);
 
   store_view_release(&v);
   store_close(s);

@@ -208,31 +208,6 @@ static void test_big_apply(void **state)
   strtab_release(&st);
 }
 
-static void make_set(struct dedup *d, struct project_map *pm,
-                     const struct event *ev, size_t n, const struct strtab *st)
-{
-  size_t i;
-
-  dedup_init(d);
-  for (i = 0; i < n; i++) {
-    struct event x = ev[i];
-    uint32_t map[64] = {0};
-
-    event_remap(&x, map, st, &d->strs);
-    dedup_add(d, &x);
-  }
-  dedup_finish(d);
-  memset(pm, 0, sizeof(*pm));
-  strtab_init(&pm->names);
-}
-
-static void release_set(struct dedup *d, struct project_map *pm)
-{
-  dedup_release(d);
-  strtab_release(&pm->names);
-  free(pm->by_id);
-}
-
 /* Lines with neither message.id nor uuid: each its own call. */
 static void test_sync_keyless(void **state)
 {
@@ -255,7 +230,7 @@ static void test_sync_keyless(void **state)
     ev[i].ts_ms = 1000 + (int64_t)i;
     ev[i].tok.output = 10 * (i + 1);
   }
-  make_set(&set, &pm, ev, 3, &st);
+  storetest_set(&set, &pm, ev, 3, &st, NULL);
   store_view_init(&v);
   assert_int_equal(store_view_load(&v, s, &e), 0);
   assert_int_equal(store_sync(s, &v, &set, &pm, &ss, &e), 0);
@@ -274,15 +249,15 @@ static void test_sync_keyless(void **state)
     assert_int_equal(seq2, seq);
   }
   /* Two keyless calls equal in every field are still two. */
-  release_set(&set, &pm);
+  storetest_set_release(&set, &pm);
   ev[2] = ev[1];
-  make_set(&set, &pm, ev, 3, &st);
+  storetest_set(&set, &pm, ev, 3, &st, NULL);
   assert_int_equal(store_sync(s, &v, &set, &pm, &ss, &e), 0);
   assert_int_equal(store_sync_view(s, &v, &ss, &e), 0);
   assert_int_equal(store_count(s, &rows, &seq, &e), 0);
   assert_int_equal(rows, 3);
   assert_int_equal(v.set.n, 3);
-  release_set(&set, &pm);
+  storetest_set_release(&set, &pm);
   store_view_release(&v);
   store_close(s);
   strtab_release(&st);
@@ -305,7 +280,7 @@ static void test_sync_negzero_cost(void **state)
   base(&a, &st);
   a.flags |= EVENT_HAS_COST;
   a.cost_usd = -0.0;
-  make_set(&set, &pm, &a, 1, &st);
+  storetest_set(&set, &pm, &a, 1, &st, NULL);
   store_view_init(&v);
   assert_int_equal(store_view_load(&v, s, &e), 0);
   for (i = 0; i < 3; i++) {
@@ -315,7 +290,7 @@ static void test_sync_negzero_cost(void **state)
     assert_int_equal(ss.added, i == 0 ? 1 : 0);
     assert_int_equal(store_sync_view(s, &v, &ss, &e), 0);
   }
-  release_set(&set, &pm);
+  storetest_set_release(&set, &pm);
   store_view_release(&v);
   store_close(s);
   strtab_release(&st);
@@ -449,7 +424,7 @@ static void test_sync_fuzz(void **state)
       for (i = 0; i < 40; i++)
         if (rnd(&rs) % 3)
           pick[n++] = pool[i];
-      make_set(&set, &pm, pick, n, &st);
+      storetest_set(&set, &pm, pick, n, &st, NULL);
       assert_int_equal(store_sync(s, &v, &set, &pm, &ss, &e), 0);
       assert_int_equal(store_sync_view(s, &v, &ss, &e), 0);
       store_view_init(&fresh);
@@ -464,7 +439,7 @@ static void test_sync_fuzz(void **state)
                     store_view_fp(&set.ev[i], &set.strs, NULL));
       }
       store_view_release(&fresh);
-      release_set(&set, &pm);
+      storetest_set_release(&set, &pm);
     }
     store_view_release(&v);
     storetest_close(state, s);
@@ -503,7 +478,7 @@ static void test_merge_view_fuzz(void **state)
       assert_int_equal(store_view_update(&v, s, NULL, &e), 0);
       store_view_init(&fresh);
       assert_int_equal(store_view_load(&fresh, s, &e), 0);
-      make_set(&ref, &pm, pool, done, &st);
+      storetest_set(&ref, &pm, pool, done, &st, NULL);
       if (v.set.n != fresh.set.n || ref.n != fresh.set.n)
         assert_int_equal(v.set.n, fresh.set.n);
       assert_int_equal(ref.n, fresh.set.n);
@@ -514,7 +489,7 @@ static void test_merge_view_fuzz(void **state)
                     store_view_fp(&fresh.set.ev[i], &fresh.set.strs, NULL));
       }
       store_view_release(&fresh);
-      release_set(&ref, &pm);
+      storetest_set_release(&ref, &pm);
     }
     store_view_release(&v);
     storetest_close(state, s);
